@@ -1,0 +1,43 @@
+import { DynamicModule, Module } from '@nestjs/common';
+import { ConfigModule } from '@nestjs/config';
+import { ScheduleModule } from '@nestjs/schedule';
+import { LoggerModule } from 'nestjs-pino';
+import { AdminModule } from './admin/admin.module';
+import { CommonModule } from './common/common.module';
+import { loggerOptions } from './common/logging/logger.options';
+import type { AppConfig } from './config/app-config';
+import { DatabaseModule } from './database/database.module';
+import { HealthModule } from './health/health.module';
+import { HousekeepingModule } from './housekeeping/housekeeping.module';
+import { JobsModule } from './jobs/jobs.module';
+import { LoggingModule } from './logging/logging.module';
+import { PluginsModule } from './plugins/plugins.module';
+import { SubscriptionsModule } from './subscriptions/subscriptions.module';
+
+/**
+ * One flat root module. The role (api, worker, all) does not change the module graph — so a job handler is
+ * registered, and checked, in every process — only what the process does with it: listen for HTTP, run workers
+ * and ticks (see main.ts, JobRegistry, TickScheduler users).
+ */
+@Module({})
+export class AppModule {
+  static forRoot(config: AppConfig): DynamicModule {
+    return {
+      module: AppModule,
+      imports: [
+        ConfigModule.forRoot({ isGlobal: true, ignoreEnvFile: true, load: [() => config] }),
+        LoggerModule.forRoot(loggerOptions(config.app.logLevel)),
+        ScheduleModule.forRoot(),
+        CommonModule,
+        DatabaseModule,
+        JobsModule,
+        HealthModule,
+        HousekeepingModule,
+        SubscriptionsModule,
+        LoggingModule,
+        PluginsModule,
+        AdminModule,
+      ],
+    };
+  }
+}

@@ -1,0 +1,87 @@
+import { INestApplication } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import { NestExpressApplication } from '@nestjs/platform-express';
+import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import { Logger } from 'nestjs-pino';
+import { AppModule } from './app.module';
+import { AllExceptionsFilter } from './common/errors/all-exceptions.filter';
+import { createValidationPipe } from './common/http/validation.pipe';
+import { type AppConfig, buildAppConfig, runsHttpApi } from './config/app-config';
+import type { Env } from './config/env.schema';
+import { loadOrCreateSecrets } from './config/secrets';
+import { startEmbeddedPostgres } from './database/embedded-postgres.launcher';
+import { runMigrations } from './database/migration-runner';
+
+export interface Runtime {
+  config: AppConfig;
+  /** Stops what prepareRuntime started (the embedded database), if anything. */
+  release(): Promise<void>;
+}
+
+export class StartupError extends Error {}
+
+/**
+ * Everything that must hold before Nest starts: a database (the embedded one when DATABASE_URL is unset, with its
+ * generated secrets) and an up-to-date schema.
+ */
+export async function prepareRuntime(env: Env, log: (line: string) => void = () => undefined): Promise<Runtime> {
+  let release = async () => undefined as void;
+  let runtime;
+  if (env.DATABASE_URL) {
+    runtime = { databaseUrl: env.DATABASE_URL, embedded: false, encryptionKey: env.ENCRYPTION_KEY!, hashKey: env.HASH_KEY! };
+  } else {
+    const secrets = await loadOrCreateSecrets(env.DATA_DIR);
+    const db = await startEmbeddedPostgres({ dataDir: env.DATA_DIR, password: secrets.databasePassword, onLog: log }).catch(
+      (error: unknown) => {
+        throw new StartupError(`Could not start the embedded database in DATA_DIR (${env.DATA_DIR}): ${(error as Error).message}`);
+      },
+    );
+    release = db.stop;
+    runtime = {
+      databaseUrl: db.url,
+      embedded: true,
+      encryptionKey: env.ENCRYPTION_KEY ?? secrets.encryptionKey,
+      hashKey: env.HASH_KEY ?? secrets.hashKey,
+    };
+  }
+  try {
+    await runMigrations(runtime.databaseUrl);
+  } catch (error) {
+    await release();
+    const where = env.DATABASE_URL ? 'DATABASE_URL' : `the embedded database in DATA_DIR (${env.DATA_DIR})`;
+    throw new StartupError(`Could not prepare ${where}: ${(error as Error).message}`);
+  }
+  return { config: buildAppConfig(env, runtime), release };
+}
+
+/** Builds the Nest application for a resolved configuration (used by main.ts and by the e2e tests). */
+export async function createApp(config: AppConfig, options: { bufferLogs?: boolean } = {}): Promise<INestApplication> {
+  const app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot(config), {
+    bufferLogs: options.bufferLogs ?? true,
+    bodyParser: false,
+  });
+  app.useLogger(app.get(Logger));
+  app.disable('x-powered-by');
+  // Bodies above 1 MiB are refused with 413 (RingCentral notifications are a few KiB).
+  app.useBodyParser('json', { limit: '1mb' });
+  app.useBodyParser('urlencoded', { limit: '1mb', extended: false });
+  app.useGlobalPipes(createValidationPipe());
+  app.useGlobalFilters(new AllExceptionsFilter());
+  if (!runsHttpApi(config.app.role)) {
+    // A worker keeps /health and /metrics for probes and scraping; it serves nothing else.
+    app.use((req: { path: string }, res: { status(code: number): { json(body: unknown): void } }, next: () => void) =>
+      req.path === '/health' || req.path === '/metrics' ? next() : res.status(404).json({ error: { code: 'NOT_FOUND', message: 'This process runs with ROLE=worker' } }),
+    );
+  }
+  const document = SwaggerModule.createDocument(
+    app,
+    new DocumentBuilder()
+      .setTitle('Server-side call logging')
+      .setDescription('Admin API, RingCentral webhook intake and operations endpoints.')
+      .setVersion('0.1.0')
+      .addBearerAuth({ type: 'http', scheme: 'bearer', description: 'RingCentral access token of an account admin' })
+      .build(),
+  );
+  SwaggerModule.setup('docs', app, document);
+  return app;
+}

@@ -1,0 +1,21 @@
+import type { AppConfig } from '../config/app-config';
+
+/** The short block `npm start` prints: where the service is and what it still needs. */
+export function printStartupBanner(config: AppConfig, listeningUrl: string): void {
+  const lines = [
+    '',
+    `  Server-side call logging is running (ROLE=${config.app.role})`,
+    `  HTTP            ${listeningUrl}`,
+    `  Admin API docs  ${listeningUrl}/docs`,
+    `  Health          ${listeningUrl}/health     Metrics ${listeningUrl}/metrics`,
+    `  Database        ${config.database.embedded ? `embedded PostgreSQL in ${config.database.dataDir}` : 'DATABASE_URL'}`,
+  ];
+  const missing: string[] = [];
+  if (!config.ringcentral.clientId || !config.ringcentral.clientSecret) {
+    missing.push('RingCentral app credentials: set RINGCENTRAL_CLIENT_ID and RINGCENTRAL_CLIENT_SECRET');
+  }
+  if (missing.length) {
+    lines.push('', '  To log real calls you still need:', ...missing.map((m) => `    - ${m}`));
+  }
+  console.log(lines.join('\n') + '\n');
+}

@@ -1,0 +1,44 @@
+import type { Env, Role } from './env.schema';
+
+/** Typed configuration namespaces (read with `ConfigService<AppConfig, true>`). */
+export interface AppConfig {
+  app: {
+    port: number;
+    role: Role;
+    publicBaseUrl: string;
+    logLevel: string;
+    housekeepingIntervalSeconds: number;
+  };
+  database: { url: string; embedded: boolean; dataDir: string };
+  ringcentral: { server: string; clientId: string; clientSecret: string };
+  security: { encryptionKey: string; hashKey: string };
+}
+
+export interface ResolvedRuntime {
+  databaseUrl: string;
+  embedded: boolean;
+  encryptionKey: string;
+  hashKey: string;
+}
+
+export function buildAppConfig(env: Env, runtime: ResolvedRuntime): AppConfig {
+  return {
+    app: {
+      port: env.PORT,
+      role: env.ROLE,
+      publicBaseUrl: (env.PUBLIC_BASE_URL ?? `http://localhost:${env.PORT}`).replace(/\/+$/, ''),
+      logLevel: env.LOG_LEVEL,
+      housekeepingIntervalSeconds: env.HOUSEKEEPING_INTERVAL_SECONDS,
+    },
+    database: { url: runtime.databaseUrl, embedded: runtime.embedded, dataDir: env.DATA_DIR },
+    ringcentral: {
+      server: env.RINGCENTRAL_SERVER.replace(/\/+$/, ''),
+      clientId: env.RINGCENTRAL_CLIENT_ID ?? '',
+      clientSecret: env.RINGCENTRAL_CLIENT_SECRET ?? '',
+    },
+    security: { encryptionKey: runtime.encryptionKey, hashKey: runtime.hashKey },
+  };
+}
+
+export const runsHttpApi = (role: Role): boolean => role === 'api' || role === 'all';
+export const runsWorkers = (role: Role): boolean => role === 'worker' || role === 'all';

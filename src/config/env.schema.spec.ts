@@ -1,0 +1,50 @@
+import { randomBytes } from 'node:crypto';
+import { ConfigValidationError, validateEnv } from './env.schema';
+
+function problemsOf(env: Record<string, string>): string[] {
+  try {
+    validateEnv(env);
+  } catch (error) {
+    if (error instanceof ConfigValidationError) return error.problems;
+    throw error;
+  }
+  return [];
+}
+
+describe('validateEnv', () => {
+  it('applies the documented defaults to an empty environment', () => {
+    const env = validateEnv({});
+    expect(env).toMatchObject({ PORT: 3000, ROLE: 'all', DATA_DIR: './.data', LOG_LEVEL: 'info', RINGCENTRAL_SERVER: 'https://platform.ringcentral.com' });
+    expect(env.DATABASE_URL).toBeUndefined();
+  });
+
+  it('names PORT when it is not a port number', () => {
+    expect(problemsOf({ PORT: 'abc' })).toEqual([expect.stringContaining('PORT')]);
+    expect(problemsOf({ PORT: '70000' })).toEqual([expect.stringContaining('PORT')]);
+  });
+
+  it('names DATABASE_URL when it is not a postgres URL', () => {
+    const problems = problemsOf({ DATABASE_URL: 'nonsense', ENCRYPTION_KEY: randomBytes(32).toString('base64'), HASH_KEY: 'x'.repeat(20) });
+    expect(problems).toEqual([expect.stringContaining('DATABASE_URL')]);
+  });
+
+  it('requires ENCRYPTION_KEY and HASH_KEY when DATABASE_URL is set', () => {
+    const problems = problemsOf({ DATABASE_URL: 'postgres://u:p@db:5432/sscl' });
+    expect(problems.join('\n')).toContain('ENCRYPTION_KEY is required');
+    expect(problems.join('\n')).toContain('HASH_KEY is required');
+  });
+
+  it('rejects an ENCRYPTION_KEY that is not 32 bytes', () => {
+    expect(problemsOf({ ENCRYPTION_KEY: randomBytes(16).toString('base64') })).toEqual([expect.stringContaining('ENCRYPTION_KEY')]);
+  });
+
+  it('rejects an unknown ROLE and names the allowed ones', () => {
+    const [problem] = problemsOf({ ROLE: 'cron' });
+    expect(problem).toContain('ROLE');
+    expect(problem).toContain('api');
+  });
+
+  it('lists every problem at once', () => {
+    expect(problemsOf({ PORT: 'x', ROLE: 'y', LOG_LEVEL: 'loud' })).toHaveLength(3);
+  });
+});

@@ -1,0 +1,76 @@
+import Joi from 'joi';
+
+export const ROLES = ['api', 'worker', 'all'] as const;
+export type Role = (typeof ROLES)[number];
+
+const base64Key32 = Joi.string()
+  .base64()
+  .custom((value: string, helpers) =>
+    Buffer.from(value, 'base64').length === 32 ? value : helpers.error('any.invalid'),
+  )
+  .messages({ 'any.invalid': '{{#label}} must be 32 bytes encoded as base64' });
+
+/**
+ * The environment the service accepts (ARCHITECTURE.md §4). Unknown variables are ignored: the process
+ * environment holds plenty that is not ours.
+ */
+export const envSchema = Joi.object({
+  PORT: Joi.number().port().default(3000),
+  ROLE: Joi.string()
+    .valid(...ROLES)
+    .default('all'),
+  DATABASE_URL: Joi.string().uri({ scheme: ['postgres', 'postgresql'] }),
+  DATA_DIR: Joi.string().default('./.data'),
+  PUBLIC_BASE_URL: Joi.string().uri({ scheme: ['http', 'https'] }),
+  RINGCENTRAL_SERVER: Joi.string()
+    .uri({ scheme: ['http', 'https'] })
+    .default('https://platform.ringcentral.com'),
+  RINGCENTRAL_CLIENT_ID: Joi.string().allow(''),
+  RINGCENTRAL_CLIENT_SECRET: Joi.string().allow(''),
+  ENCRYPTION_KEY: base64Key32,
+  HASH_KEY: Joi.string().min(16),
+  LOG_LEVEL: Joi.string().valid('fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent').default('info'),
+  HOUSEKEEPING_INTERVAL_SECONDS: Joi.number().integer().min(1).max(86400).default(60),
+})
+  .when(Joi.object({ DATABASE_URL: Joi.exist() }).unknown(), {
+    then: Joi.object({
+      ENCRYPTION_KEY: Joi.required().messages({
+        'any.required': '"ENCRYPTION_KEY" is required when DATABASE_URL is set (it is generated only for the embedded database)',
+      }),
+      HASH_KEY: Joi.required().messages({
+        'any.required': '"HASH_KEY" is required when DATABASE_URL is set (it is generated only for the embedded database)',
+      }),
+    }),
+  })
+  .unknown(true);
+
+export interface Env {
+  PORT: number;
+  ROLE: Role;
+  DATABASE_URL?: string;
+  DATA_DIR: string;
+  PUBLIC_BASE_URL?: string;
+  RINGCENTRAL_SERVER: string;
+  RINGCENTRAL_CLIENT_ID?: string;
+  RINGCENTRAL_CLIENT_SECRET?: string;
+  ENCRYPTION_KEY?: string;
+  HASH_KEY?: string;
+  LOG_LEVEL: string;
+  HOUSEKEEPING_INTERVAL_SECONDS: number;
+}
+
+export class ConfigValidationError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`Invalid configuration:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+    this.name = 'ConfigValidationError';
+  }
+}
+
+/** Validates the environment; every problem names its variable. Secrets are never echoed back. */
+export function validateEnv(raw: Record<string, string | undefined>): Env {
+  const { value, error } = envSchema.validate(raw, { abortEarly: false, convert: true });
+  if (error) {
+    throw new ConfigValidationError(error.details.map((d) => d.message.replace(/"/g, '')));
+  }
+  return value as Env;
+}

@@ -1,0 +1,4 @@
+import { InitialSchema1763900000000 } from './1763900000000-initial-schema';
+
+/** Applied in this order; a migration, once released, is never edited (add a new one). */
+export const MIGRATIONS = [InitialSchema1763900000000];

@@ -1,0 +1,26 @@
+import { Injectable } from '@nestjs/common';
+import { Counter, Registry, collectDefaultMetrics } from 'prom-client';
+
+/**
+ * The process's Prometheus registry. One registry per application instance (not prom-client's global one), so two
+ * instances in one process — as in the tests — do not collide. Feature modules add their metrics here.
+ */
+@Injectable()
+export class MetricsService {
+  readonly registry = new Registry();
+
+  readonly jobsProcessed = new Counter({
+    name: 'sscl_jobs_processed_total',
+    help: 'Jobs run by this process, by job name and outcome (completed, failed).',
+    labelNames: ['job', 'outcome'] as const,
+    registers: [this.registry],
+  });
+
+  constructor() {
+    collectDefaultMetrics({ register: this.registry });
+  }
+
+  async render(): Promise<{ contentType: string; body: string }> {
+    return { contentType: this.registry.contentType, body: await this.registry.metrics() };
+  }
+}

@@ -1,0 +1,84 @@
+import { DataSource } from 'typeorm';
+import { TickScheduler } from '../../src/jobs/tick-scheduler';
+import { fetchJson } from '../support/http';
+import { startTestApp, type TestApp } from '../support/test-app';
+
+describe('the application over HTTP (ROLE=all)', () => {
+  let t: TestApp;
+
+  beforeAll(async () => {
+    t = await startTestApp();
+  });
+
+  afterAll(async () => {
+    await t.close();
+  });
+
+  it('reports database and queue health', async () => {
+    const { status, body } = await fetchJson(`${t.url}/health`);
+    expect(status).toBe(200);
+    expect(body.details).toMatchObject({ database: { status: 'up' }, queue: { status: 'up' } });
+  });
+
+  it('serves Prometheus metrics with process metrics and the job counter', async () => {
+    const res = await fetch(`${t.url}/metrics`);
+    expect(res.status).toBe(200);
+    expect(res.headers.get('content-type')).toContain('text/plain');
+    const text = await res.text();
+    expect(text).toContain('process_cpu_user_seconds_total');
+    expect(text).toContain('# TYPE sscl_jobs_processed_total counter');
+  });
+
+  it('serves the OpenAPI UI and document', async () => {
+    expect((await fetch(`${t.url}/docs`)).status).toBe(200);
+    const { body: doc } = await fetchJson(`${t.url}/docs-json`);
+    expect(doc.paths['/health']).toBeDefined();
+  });
+
+  it('answers unknown routes with a coded 404 carrying the correlation id it echoes in a header', async () => {
+    const res = await fetchJson(`${t.url}/nope`, { headers: { 'x-correlation-id': 'abc-123' } });
+    expect(res.status).toBe(404);
+    expect(res.headers.get('x-correlation-id')).toBe('abc-123');
+    expect(res.body).toEqual({ error: { code: 'NOT_FOUND', message: expect.any(String), correlationId: 'abc-123' } });
+  });
+
+  it('makes up a correlation id when the caller sends none or an unsafe one', async () => {
+    const res = await fetchJson(`${t.url}/nope`, { headers: { 'x-correlation-id': 'bad id <script>' } });
+    const id = res.headers.get('x-correlation-id');
+    expect(id).toMatch(/^[0-9a-f-]{36}$/);
+    expect(res.body.error.correlationId).toBe(id);
+  });
+
+  it('runs the housekeeping job when a tick is enqueued', async () => {
+    const tickAt = new Date('2031-05-05T05:05:00.000Z');
+    await t.app.get(TickScheduler).fire('system.housekeeping', tickAt);
+    const ds = t.app.get(DataSource);
+    const deadline = Date.now() + 15_000;
+    let rows: { handled_by: string }[] = [];
+    while (Date.now() < deadline && rows.length === 0) {
+      rows = await ds.query('SELECT handled_by FROM housekeeping_runs WHERE tick_at = $1', [tickAt]);
+      if (!rows.length) await new Promise((r) => setTimeout(r, 100));
+    }
+    expect(rows).toHaveLength(1);
+  });
+});
+
+describe('ROLE=worker', () => {
+  let t: TestApp;
+
+  beforeAll(async () => {
+    t = await startTestApp({ ROLE: 'worker' });
+  });
+
+  afterAll(async () => {
+    await t.close();
+  });
+
+  it('keeps /health and /metrics for probes but serves nothing else', async () => {
+    expect((await fetch(`${t.url}/health`)).status).toBe(200);
+    expect((await fetch(`${t.url}/metrics`)).status).toBe(200);
+    const docs = await fetchJson(`${t.url}/docs`);
+    expect(docs.status).toBe(404);
+    expect(docs.body.error.message).toContain('ROLE=worker');
+  });
+});

@@ -1,0 +1,59 @@
+import { ConfigService } from '@nestjs/config';
+import { DataSource } from 'typeorm';
+import { dataSourceOptions } from '../../src/database/data-source.options';
+import { JobQueue } from '../../src/jobs/job-queue.service';
+import { createTestDatabase, type TestDatabase } from '../support/test-database';
+
+describe('JobQueue facade over pg-boss (real PostgreSQL)', () => {
+  let db: TestDatabase;
+  let queue: JobQueue;
+  let dataSource: DataSource;
+
+  beforeAll(async () => {
+    db = await createTestDatabase();
+    const config = new ConfigService({ database: { url: db.url }, app: { role: 'api' } });
+    queue = new JobQueue(config as never);
+    await queue.onModuleInit();
+    dataSource = new DataSource(dataSourceOptions(db.url));
+    await dataSource.initialize();
+  });
+
+  afterAll(async () => {
+    await queue.onApplicationShutdown();
+    await dataSource.destroy();
+    await db.drop();
+  });
+
+  async function jobsWithTick(tickAt: string): Promise<number> {
+    const [{ count }] = await dataSource.query(`SELECT count(*)::int AS count FROM pgboss.job WHERE name = 'system.housekeeping' AND data->>'tickAt' = $1`, [tickAt]);
+    return count;
+  }
+
+  it('enqueues inside a transaction: the job exists only if the transaction commits', async () => {
+    const rolledBack = '2030-01-01T00:00:00.000Z';
+    const committed = '2030-01-01T00:01:00.000Z';
+    await dataSource
+      .transaction(async (tx) => {
+        await queue.enqueue('system.housekeeping', { tickAt: rolledBack }, { transaction: tx });
+        throw new Error('rollback');
+      })
+      .catch(() => undefined);
+    await dataSource.transaction(async (tx) => {
+      await queue.enqueue('system.housekeeping', { tickAt: committed }, { transaction: tx });
+    });
+    expect(await jobsWithTick(rolledBack)).toBe(0);
+    expect(await jobsWithTick(committed)).toBe(1);
+  });
+
+  it('creates one job per tick however many replicas enqueue it', async () => {
+    const tick = new Date('2030-01-01T00:02:00.000Z');
+    const ids = await Promise.all([queue.enqueueTick('system.housekeeping', tick), queue.enqueueTick('system.housekeeping', tick), queue.enqueueTick('system.housekeeping', tick)]);
+    expect(ids.filter(Boolean)).toHaveLength(1);
+    expect(await jobsWithTick(tick.toISOString())).toBe(1);
+  });
+
+  it('reports the age of the oldest due job as lag', async () => {
+    await dataSource.query(`UPDATE pgboss.job SET start_after = now() - interval '90 seconds' WHERE name = 'system.housekeeping' AND state = 'created'`);
+    expect(await queue.oldestWaitingSeconds()).toBeGreaterThanOrEqual(89);
+  });
+});
