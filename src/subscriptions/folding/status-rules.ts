@@ -1,0 +1,34 @@
+import type { TelephonyStatusCode, TelephonyStatusReason } from '../../ringcentral/types';
+
+/** A party is finished once it reaches one of these (notes §3.7.1). */
+export function isFinalStatus(code: TelephonyStatusCode): boolean {
+  return code === 'Disconnected' || code === 'Gone';
+}
+
+/**
+ * `Disconnected` reasons that mean the same user carries on with the call on another device or party: not the end
+ * of their participation (notes §3.4, §3.7.2; RingCentral's call-control library treats them the same way).
+ */
+export const CONTINUATION_REASONS: ReadonlySet<TelephonyStatusReason> = new Set(['Pickup', 'CallSwitch']);
+
+/**
+ * `Disconnected` reasons that hand the caller over to someone or somewhere else (transfer, park, flip, redirect):
+ * after an answer the user's part ended but the customer's call goes on (notes §3.6); before an answer the call was
+ * forwarded away from the user, which is not a missed call (notes §3.4: a forwarded ringing call returns
+ * `BlindTransfer`).
+ */
+export const HAND_OVER_REASONS: ReadonlySet<TelephonyStatusReason> = new Set([
+  'BlindTransfer',
+  'AttendedTransfer',
+  'RccTransfer',
+  'DtmfTransfer',
+  'CallerInputRedirect',
+  'CallRedirected',
+  'CallFlip',
+  'CallPark',
+  'ParkLocation',
+  'TakeOver',
+]);
+
+/** Another member of the group took the call (queue / shared-line races; notes §3.4, unverified). */
+export const TAKEN_BY_ANOTHER_AGENT_REASONS: ReadonlySet<TelephonyStatusReason> = new Set(['AgentAnswered']);
