@@ -2,6 +2,7 @@ import { DynamicModule, Module } from '@nestjs/common';
 import { ConfigModule } from '@nestjs/config';
 import { ScheduleModule } from '@nestjs/schedule';
 import { LoggerModule } from 'nestjs-pino';
+import { AccountsModule } from './accounts/accounts.module';
 import { AdminModule } from './admin/admin.module';
 import { CommonModule } from './common/common.module';
 import { loggerOptions } from './common/logging/logger.options';
@@ -12,6 +13,7 @@ import { HousekeepingModule } from './housekeeping/housekeeping.module';
 import { JobsModule } from './jobs/jobs.module';
 import { LoggingModule } from './logging/logging.module';
 import { PluginsModule } from './plugins/plugins.module';
+import { RingCentralModule } from './ringcentral/ringcentral.module';
 import { SubscriptionsModule } from './subscriptions/subscriptions.module';
 
 /**
@@ -33,6 +35,8 @@ export class AppModule {
         JobsModule,
         HealthModule,
         HousekeepingModule,
+        RingCentralModule,
+        AccountsModule,
         SubscriptionsModule,
         LoggingModule,
         PluginsModule,

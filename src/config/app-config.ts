@@ -8,6 +8,9 @@ export interface AppConfig {
     publicBaseUrl: string;
     logLevel: string;
     housekeepingIntervalSeconds: number;
+    subscriptionCheckIntervalSeconds: number;
+    /** How long a session must be silent before legs waiting on missing notifications are decided. */
+    sessionQuietMs: number;
   };
   database: { url: string; embedded: boolean; dataDir: string };
   ringcentral: { server: string; clientId: string; clientSecret: string };
@@ -29,6 +32,8 @@ export function buildAppConfig(env: Env, runtime: ResolvedRuntime): AppConfig {
       publicBaseUrl: (env.PUBLIC_BASE_URL ?? `http://localhost:${env.PORT}`).replace(/\/+$/, ''),
       logLevel: env.LOG_LEVEL,
       housekeepingIntervalSeconds: env.HOUSEKEEPING_INTERVAL_SECONDS,
+      subscriptionCheckIntervalSeconds: env.SUBSCRIPTION_CHECK_INTERVAL_SECONDS,
+      sessionQuietMs: Math.round(env.SESSION_QUIET_SECONDS * 1000),
     },
     database: { url: runtime.databaseUrl, embedded: runtime.embedded, dataDir: env.DATA_DIR },
     ringcentral: {

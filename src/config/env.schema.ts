@@ -31,6 +31,8 @@ export const envSchema = Joi.object({
   HASH_KEY: Joi.string().min(16),
   LOG_LEVEL: Joi.string().valid('fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent').default('info'),
   HOUSEKEEPING_INTERVAL_SECONDS: Joi.number().integer().min(1).max(86400).default(60),
+  SUBSCRIPTION_CHECK_INTERVAL_SECONDS: Joi.number().integer().min(5).max(86400).default(300),
+  SESSION_QUIET_SECONDS: Joi.number().min(0.1).max(600).default(5),
 })
   .when(Joi.object({ DATABASE_URL: Joi.exist() }).unknown(), {
     then: Joi.object({
@@ -57,6 +59,8 @@ export interface Env {
   HASH_KEY?: string;
   LOG_LEVEL: string;
   HOUSEKEEPING_INTERVAL_SECONDS: number;
+  SUBSCRIPTION_CHECK_INTERVAL_SECONDS: number;
+  SESSION_QUIET_SECONDS: number;
 }
 
 export class ConfigValidationError extends Error {

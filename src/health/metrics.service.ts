@@ -16,6 +16,20 @@ export class MetricsService {
     registers: [this.registry],
   });
 
+  readonly webhookNotifications = new Counter({
+    name: 'sscl_webhook_notifications_total',
+    help: 'RingCentral webhook requests by outcome (stored, duplicate, handshake, invalid, unauthorized).',
+    labelNames: ['outcome'] as const,
+    registers: [this.registry],
+  });
+
+  readonly legsEnded = new Counter({
+    name: 'sscl_legs_ended_total',
+    help: 'Agent legs detected as ended, by kind (answered, missed, voicemail, unanswered, transferred).',
+    labelNames: ['kind'] as const,
+    registers: [this.registry],
+  });
+
   constructor() {
     collectDefaultMetrics({ register: this.registry });
   }

@@ -4,6 +4,16 @@
  */
 export interface JobPayloads {
   'system.housekeeping': TickPayload;
+  /** Tick: check every enabled account's subscription. */
+  'subscriptions.watch': TickPayload;
+  /** Renew, or re-create, one account's subscription as needed. */
+  'subscriptions.check': { accountId: string };
+  /** Refresh one account's extension directory from RingCentral. */
+  'directory.sync': { accountId: string };
+  /** Fold a batch of stored notifications into call state. */
+  'events.fold': { inboundEventIds: string[] };
+  /** Decide the legs of a session that waited for missing notifications or a quiet period. */
+  'session.settle': { accountId: string; telephonySessionId: string };
 }
 
 export type JobName = keyof JobPayloads;
@@ -13,7 +23,14 @@ export interface TickPayload {
   tickAt: string;
 }
 
-export const JOB_NAMES = ['system.housekeeping'] as const satisfies readonly JobName[];
+export const JOB_NAMES = [
+  'system.housekeeping',
+  'subscriptions.watch',
+  'subscriptions.check',
+  'directory.sync',
+  'events.fold',
+  'session.settle',
+] as const satisfies readonly JobName[];
 
 // Compile-time check that JOB_NAMES lists every key of JobPayloads.
 type Missing = Exclude<JobName, (typeof JOB_NAMES)[number]>;

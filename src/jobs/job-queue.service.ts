@@ -7,8 +7,12 @@ import { type AppConfig, runsWorkers } from '../config/app-config';
 import { JOB_NAMES, type JobName, type JobPayloads } from './job-names';
 
 export interface EnqueueOptions {
-  /** At most one queued job per (name, key). */
+  /**
+   * With `singletonSeconds`: at most one job per (name, key) in each time slot of that length (pg-boss's
+   * standard-policy queues dedupe by key only within a slot).
+   */
   singletonKey?: string;
+  singletonSeconds?: number;
   startAfter?: Date | number;
   retryLimit?: number;
   /** Seconds before the first retry; doubled each time with `retryBackoff`. */

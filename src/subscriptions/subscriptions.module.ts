@@ -1,5 +1,27 @@
 import { Module } from '@nestjs/common';
+import { CallPartyRepository } from './call-party.repository';
+import { EndedLegRepository } from './ended-leg.repository';
+import { EventFoldingJob } from './event-folding.job';
+import { InboxWriter } from './inbox.writer';
+import { SubscriptionWatchJob } from './subscription-watch.job';
+import { SubscriptionRepository } from './subscription.repository';
+import { SubscriptionService } from './subscription.service';
+import { WebhookVerifier } from './webhook-verifier';
+import { WebhookController } from './webhook.controller';
 
-/** Filled by its issue (ARCHITECTURE.md §2); present so the module map is complete from the start. */
-@Module({})
+/** RingCentral in: subscription lifecycle, webhook intake (inbox), call-state folding into ended legs. */
+@Module({
+  controllers: [WebhookController],
+  providers: [
+    SubscriptionRepository,
+    SubscriptionService,
+    SubscriptionWatchJob,
+    WebhookVerifier,
+    InboxWriter,
+    CallPartyRepository,
+    EndedLegRepository,
+    EventFoldingJob,
+  ],
+  exports: [SubscriptionService],
+})
 export class SubscriptionsModule {}

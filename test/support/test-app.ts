@@ -28,7 +28,7 @@ export async function startTestApp(env: Record<string, string> = {}, existing?: 
     DATABASE_URL: db.url,
   });
   const config = buildAppConfig(parsed, { databaseUrl: db.url, embedded: false, encryptionKey: parsed.ENCRYPTION_KEY!, hashKey: parsed.HASH_KEY! });
-  const app = await createApp(config, { bufferLogs: false });
+  const app = await createApp(config);
   await app.listen(0, '127.0.0.1');
   const { port } = app.getHttpServer().address() as AddressInfo;
   const url = `http://127.0.0.1:${port}`;

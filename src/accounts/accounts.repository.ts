@@ -1,0 +1,83 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource, type EntityManager } from 'typeorm';
+import type { AccountMode, AccountRow } from './account.types';
+
+const COLUMNS = `id, rc_account_id, hashed_account_id, enabled, mode, settings, connector_id, connector_config,
+  admin_extension_id, paused_reason, rc_credentials IS NOT NULL AS has_credentials`;
+
+function toRow(r: Record<string, any>): AccountRow {
+  return {
+    id: r.id,
+    rcAccountId: r.rc_account_id,
+    hashedAccountId: r.hashed_account_id,
+    enabled: r.enabled,
+    mode: r.mode,
+    settings: r.settings ?? {},
+    connectorId: r.connector_id,
+    connectorConfig: r.connector_config,
+    adminExtensionId: r.admin_extension_id,
+    pausedReason: r.paused_reason,
+    hasRingCentralCredentials: r.has_credentials,
+  };
+}
+
+/** The `accounts` table: one row per RingCentral account that uses the service. */
+@Injectable()
+export class AccountsRepository {
+  constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
+
+  async findById(accountId: string, manager: EntityManager = this.dataSource.manager): Promise<AccountRow | undefined> {
+    const [row] = await manager.query(`SELECT ${COLUMNS} FROM accounts WHERE id = $1`, [accountId]);
+    return row ? toRow(row) : undefined;
+  }
+
+  async findByRcAccountId(rcAccountId: string): Promise<AccountRow | undefined> {
+    const [row] = await this.dataSource.query(`SELECT ${COLUMNS} FROM accounts WHERE rc_account_id = $1`, [rcAccountId]);
+    return row ? toRow(row) : undefined;
+  }
+
+  /** Creates the account on first contact; returns it either way. */
+  async findOrCreate(rcAccountId: string, hashedAccountId: string): Promise<AccountRow> {
+    const [row] = await this.dataSource.query(
+      `INSERT INTO accounts (rc_account_id, hashed_account_id) VALUES ($1, $2)
+       ON CONFLICT (rc_account_id) DO UPDATE SET updated_at = accounts.updated_at
+       RETURNING ${COLUMNS}`,
+      [rcAccountId, hashedAccountId],
+    );
+    return toRow(row);
+  }
+
+  async findEnabledIds(): Promise<string[]> {
+    const rows: { id: string }[] = await this.dataSource.query(`SELECT id FROM accounts WHERE enabled ORDER BY id`);
+    return rows.map((r) => r.id);
+  }
+
+  async setAdminExtension(accountId: string, extensionId: string): Promise<void> {
+    await this.dataSource.query(`UPDATE accounts SET admin_extension_id = $2, updated_at = now() WHERE id = $1`, [accountId, extensionId]);
+  }
+
+  async update(
+    accountId: string,
+    patch: Partial<{ enabled: boolean; mode: AccountMode; settings: Record<string, unknown>; connectorId: string | null; connectorConfig: Record<string, unknown> | null; pausedReason: string | null }>,
+    manager: EntityManager = this.dataSource.manager,
+  ): Promise<void> {
+    const columns: Record<string, string> = {
+      enabled: 'enabled',
+      mode: 'mode',
+      settings: 'settings',
+      connectorId: 'connector_id',
+      connectorConfig: 'connector_config',
+      pausedReason: 'paused_reason',
+    };
+    const sets: string[] = [];
+    const values: unknown[] = [accountId];
+    for (const [key, value] of Object.entries(patch)) {
+      if (value === undefined) continue;
+      values.push(key === 'settings' || key === 'connectorConfig' ? (value === null ? null : JSON.stringify(value)) : value);
+      sets.push(`${columns[key]} = $${values.length}`);
+    }
+    if (!sets.length) return;
+    await manager.query(`UPDATE accounts SET ${sets.join(', ')}, updated_at = now() WHERE id = $1`, values);
+  }
+}

@@ -1,0 +1,87 @@
+import { Injectable, Logger, OnApplicationShutdown } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource } from 'typeorm';
+import { JobQueue } from '../jobs/job-queue.service';
+import { SubscriptionRepository } from './subscription.repository';
+
+export interface InboundNotification {
+  uuid: string;
+  accountId: string;
+  rcSubscriptionId: string;
+  telephonySessionId?: string;
+  payload: unknown;
+}
+
+interface Pending {
+  item: InboundNotification;
+  resolve: (stored: boolean) => void;
+  reject: (error: unknown) => void;
+}
+
+const MAX_BATCH = 500;
+
+/**
+ * The durable inbox. Notifications that arrive together are written together: while one transaction commits, the
+ * next requests queue up and go into the following one (group commit), so a burst costs a few transactions instead
+ * of one per request. Each transaction inserts the rows (unique on uuid: duplicates are dropped) and enqueues one
+ * fold job for the new ids; a request is answered only after its row is committed.
+ */
+@Injectable()
+export class InboxWriter implements OnApplicationShutdown {
+  private readonly logger = new Logger(InboxWriter.name);
+  private queue: Pending[] = [];
+  private flushing = false;
+
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly jobs: JobQueue,
+    private readonly subscriptions: SubscriptionRepository,
+  ) {}
+
+  /** Resolves true when stored, false when it was a duplicate, once committed. */
+  write(item: InboundNotification): Promise<boolean> {
+    return new Promise((resolve, reject) => {
+      this.queue.push({ item, resolve, reject });
+      if (!this.flushing) void this.flush();
+    });
+  }
+
+  private async flush(): Promise<void> {
+    this.flushing = true;
+    try {
+      while (this.queue.length) {
+        const batch = this.queue.splice(0, MAX_BATCH);
+        try {
+          const storedUuids = await this.commit(batch.map((p) => p.item));
+          for (const p of batch) p.resolve(storedUuids.has(p.item.uuid));
+        } catch (error) {
+          this.logger.error({ err: error, count: batch.length }, 'could not store notifications');
+          for (const p of batch) p.reject(error);
+        }
+      }
+    } finally {
+      this.flushing = false;
+    }
+  }
+
+  private async commit(items: InboundNotification[]): Promise<Set<string>> {
+    const stored = await this.dataSource.transaction(async (tx) => {
+      const rows: { id: string; uuid: string }[] = await tx.query(
+        `INSERT INTO inbound_events (uuid, account_id, telephony_session_id, payload)
+         SELECT * FROM unnest($1::text[], $2::uuid[], $3::text[], $4::jsonb[])
+         ON CONFLICT (uuid) DO NOTHING
+         RETURNING id, uuid`,
+        [items.map((i) => i.uuid), items.map((i) => i.accountId), items.map((i) => i.telephonySessionId ?? null), items.map((i) => JSON.stringify(i.payload))],
+      );
+      if (rows.length) await this.jobs.enqueue('events.fold', { inboundEventIds: rows.map((r) => String(r.id)) }, { transaction: tx, retryLimit: 10, retryDelay: 2, retryBackoff: true });
+      return rows;
+    });
+    // Bookkeeping for the admin's "last event" view; not worth failing an acknowledged batch for.
+    await this.subscriptions.touchLastEvent([...new Set(items.map((i) => i.rcSubscriptionId))]).catch(() => undefined);
+    return new Set(stored.map((r) => r.uuid));
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    while (this.flushing) await new Promise((r) => setTimeout(r, 10));
+  }
+}
