@@ -253,14 +253,14 @@ describe('SampleCrmConnector against the sample CRM', () => {
 
     it('a CRM slower than the timeout is TEMPORARY', async () => {
       const impatient = new SampleCrmConnector(new HttpConnectorClient({ defaultTimeoutMs: 50 }));
-      crm.setKnobs({ latencyMs: 2000 });
+      crm.setKnobs({ latencyMs: 400 });
       const error = await failure(impatient.findContact({ ctx: ctx(), authHeader: auth(), phoneNumber: DEMO_NUMBERS.jane }));
       expect(error.code).toBe('TEMPORARY');
       expect(error.status).toBeUndefined();
     });
 
     it('the caller aborting is TEMPORARY', async () => {
-      crm.setKnobs({ latencyMs: 2000 });
+      crm.setKnobs({ latencyMs: 400 });
       const controller = new AbortController();
       const pending = connector.getUserList({ ctx: ctx({ signal: controller.signal }), authHeader: auth() });
       controller.abort();

@@ -181,17 +181,17 @@ describe('detectEndedLeg', () => {
       expect(leg(s, bob)).toMatchObject({ kind: 'answered', talkSeconds: 60, startTime: factory.at(0), partyStartTime: factory.at(33) });
     });
 
-    it('Gone after answering (warm transfer / conference) ends the leg in this session as "transferred" (§3.4 Gone)', () => {
+    it('Gone after answering (warm transfer / conference) is no leg here: the conversation is logged in the peer session (§3.4 Gone, §3.6)', () => {
       const { s, alice } = inboundToAlice();
       const peerId = { sessionId: '2', telephonySessionId: 's-conference', partyId: 'p-conference-2' };
       s.event(alice, 'Setup', 1).event(alice, 'Answered', 2).event(alice, 'Gone', 62, { peerId });
-      expect(leg(s, alice)).toMatchObject({ kind: 'transferred', talkSeconds: 60, endTime: factory.at(62) });
+      expect(detect(s, alice)).toEqual({ skip: 'continued-in-another-session', detail: 's-conference' });
     });
 
-    it('Gone before any answer: skipped as left-before-answer', () => {
+    it('Gone before any answer is no leg either', () => {
       const { s, alice } = inboundToAlice();
       s.event(alice, 'Setup', 1).event(alice, 'Proceeding', 2).event(alice, 'Gone', 5);
-      expect(detect(s, alice)).toEqual({ skip: 'left-before-answer' });
+      expect(detect(s, alice)).toEqual({ skip: 'continued-in-another-session' });
     });
 
     it('waits while an earlier sequence of the session is missing (§3.5 reordering), decides once the session is quiet', () => {

@@ -82,12 +82,15 @@ export function detectEndedLeg(
   ];
   const seen = (code: string) => chain.some((p) => p.history.some((e) => e.code === code));
   if (seen('FaxReceive')) return { skip: 'fax' };
+  // Gone: the party moved into another session (conference, completed warm transfer) and the conversation goes on
+  // there, where this user's party ends and is logged. Logging here as well would log one conversation twice.
+  if (party.status.code === 'Gone') return { skip: 'continued-in-another-session', ...(party.peer ? { detail: party.peer.telephonySessionId } : {}) };
 
   const direction = party.direction;
   const endTime = party.endedAt ?? party.lastEventTime;
   const calleeSide = others.filter((p) => p.direction === 'Inbound' && p.extensionId !== extensionId);
   const answerTime = direction === 'Inbound' ? ownAnswer(chain) : calleeAnswer(chain, calleeSide, endTime);
-  const handedOver = party.status.code === 'Gone' || isOneOf(endReason, HAND_OVER_REASONS);
+  const handedOver = isOneOf(endReason, HAND_OVER_REASONS);
 
   let kind: EndedLegKind;
   let result: CallLogResult;
@@ -104,8 +107,6 @@ export function detectEndedLeg(
   } else if (seen('Voicemail') || seen('VoiceMailScreening') || endReason === 'Voicemail') {
     kind = 'voicemail';
     result = 'Voicemail';
-  } else if (party.status.code === 'Gone') {
-    return { skip: 'left-before-answer' };
   } else if (continued) {
     return { skip: 'picked-up-elsewhere', ...(endReason ? { detail: endReason } : {}) };
   } else if (handedOver && !chain.some((p) => p.missedCall)) {

@@ -48,8 +48,8 @@ export type LegSkipReason =
   | 'answered-by-another-agent'
   /** Never answered and forwarded/transferred/redirected away while ringing. */
   | 'forwarded-before-answer'
-  /** Never answered and `Gone` to another session. */
-  | 'left-before-answer'
+  /** `Gone`: moved into another session (conference, warm transfer), where the conversation is logged. */
+  | 'continued-in-another-session'
   /** Ended with Pickup/CallSwitch and a later party of the same extension carries on (it will produce the leg). */
   | 'continued-on-another-party'
   /** Ended with Pickup/CallSwitch, never answered, and no later party of the same extension by the session's end. */
