@@ -1,5 +1,6 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { ConfigModule } from '@nestjs/config';
+import { EventEmitterModule } from '@nestjs/event-emitter';
 import { ScheduleModule } from '@nestjs/schedule';
 import { LoggerModule } from 'nestjs-pino';
 import { AccountsModule } from './accounts/accounts.module';
@@ -30,6 +31,7 @@ export class AppModule {
         ConfigModule.forRoot({ isGlobal: true, ignoreEnvFile: true, load: [() => config] }),
         LoggerModule.forRoot(loggerOptions(config.app.logLevel)),
         ScheduleModule.forRoot(),
+        EventEmitterModule.forRoot(),
         CommonModule,
         DatabaseModule,
         JobsModule,

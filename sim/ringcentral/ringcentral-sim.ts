@@ -172,6 +172,13 @@ export class RingCentralSim {
     sub.expiresAt = Math.min(sub.expiresAt, this.state.now());
   }
 
+  /** Moves the subscription's expiry to `secondsFromNow` (e.g. to make it due for renewal). */
+  expireIn(subscriptionId: string, secondsFromNow: number): void {
+    const sub = this.state.subscriptions.get(subscriptionId);
+    if (!sub) throw new Error(`unknown subscription ${subscriptionId}`);
+    sub.expiresAt = this.state.now() + secondsFromNow * 1000;
+  }
+
   subscriptions(accountId?: string): SubscriptionSnapshot[] {
     const now = this.state.now();
     return this.state.subscriptions

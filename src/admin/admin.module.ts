@@ -1,5 +1,9 @@
 import { Module } from '@nestjs/common';
+import { AccountOnboardingService } from './account-onboarding.service';
 
-/** Filled by its issue (ARCHITECTURE.md §2); present so the module map is complete from the start. */
-@Module({})
+/** The admin API: enabling, configuring and watching server-side logging (controllers arrive with their issue). */
+@Module({
+  providers: [AccountOnboardingService],
+  exports: [AccountOnboardingService],
+})
 export class AdminModule {}

@@ -14,6 +14,8 @@ export interface JobPayloads {
   'events.fold': { inboundEventIds: string[] };
   /** Decide the legs of a session that waited for missing notifications or a quiet period. */
   'session.settle': { accountId: string; telephonySessionId: string };
+  /** Log one ended agent leg (a call_logs row) into the account's CRM. */
+  'call.log': { callLogId: string };
 }
 
 export type JobName = keyof JobPayloads;
@@ -30,6 +32,7 @@ export const JOB_NAMES = [
   'directory.sync',
   'events.fold',
   'session.settle',
+  'call.log',
 ] as const satisfies readonly JobName[];
 
 // Compile-time check that JOB_NAMES lists every key of JobPayloads.

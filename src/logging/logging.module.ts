@@ -1,5 +1,15 @@
 import { Module } from '@nestjs/common';
+import { AccountConcurrencyLimiter } from './account-concurrency.limiter';
+import { CallLogRepository } from './call-log.repository';
+import { CallLoggingJob } from './call-logging.job';
+import { ContactResolver } from './contact-resolver.service';
+import { LoggingMetrics } from './logging.metrics';
+import { LoggingResumeListener } from './logging-resume.listener';
+import { OwnerResolver } from './owner-resolver';
 
-/** Filled by its issue (ARCHITECTURE.md §2); present so the module map is complete from the start. */
-@Module({})
+/** The call-logging pipeline: an ended leg -> filters, contact, owner, composition -> createCallLog, exactly once. */
+@Module({
+  providers: [LoggingResumeListener, CallLogRepository, CallLoggingJob, ContactResolver, OwnerResolver, AccountConcurrencyLimiter, LoggingMetrics],
+  exports: [CallLogRepository],
+})
 export class LoggingModule {}

@@ -1,6 +1,6 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
-import SDK from '@ringcentral/sdk';
+import { SDK } from '@ringcentral/sdk';
 import type { AppConfig } from '../config/app-config';
 import { type RingCentralTokens, RingCentralCredentialsRepository, type StoredRingCentralCredentials } from './ringcentral-credentials.repository';
 import { RingCentralApiError, RingCentralAuthError } from './ringcentral.errors';

@@ -116,9 +116,14 @@ export class EventFoldingJob {
         } else {
           this.logger.debug({ accountId, telephonySessionId, partyId: party.partyId, skip: outcome.skip, detail: outcome.detail }, 'party is not an agent leg');
         }
-      } else if (await this.legs.insert(tx, accountId, outcome)) {
-        recorded.add(outcome.extensionId);
-        this.metrics.legsEnded.inc({ kind: outcome.kind });
+      } else {
+        const callLogId = await this.legs.insert(tx, accountId, outcome);
+        if (callLogId) {
+          recorded.add(outcome.extensionId);
+          this.metrics.legsEnded.inc({ kind: outcome.kind });
+          // Same transaction: the leg exists if and only if its logging job does.
+          await this.queue.enqueue('call.log', { callLogId }, { transaction: tx, retryLimit: 5, retryDelay: 5, retryBackoff: true });
+        }
       }
     }
     return { undecided: undecided && !quiet, syncDirectory };

@@ -3,7 +3,8 @@ import { ConfigService } from '@nestjs/config';
 import { AccountsRepository } from '../accounts/accounts.repository';
 import { type AppConfig, runsWorkers } from '../config/app-config';
 import { JobHandler } from '../jobs/job-handler.decorator';
-import { JobQueue } from '../jobs/job-queue.service';
+import type { TickPayload } from '../jobs/job-names';
+import { deterministicUuid, JobQueue } from '../jobs/job-queue.service';
 import { TickScheduler } from '../jobs/tick-scheduler';
 import { SubscriptionRepository } from './subscription.repository';
 import { SubscriptionService } from './subscription.service';
@@ -28,9 +29,10 @@ export class SubscriptionWatchJob implements OnApplicationBootstrap {
   }
 
   @JobHandler('subscriptions.watch')
-  async watch(): Promise<void> {
+  async watch({ tickAt }: TickPayload): Promise<void> {
     for (const accountId of await this.accounts.findEnabledIds()) {
-      await this.queue.enqueue('subscriptions.check', { accountId }, { singletonKey: accountId, singletonSeconds: 30 });
+      // One check per (account, tick), even if this job is retried after a partial run.
+      await this.queue.enqueue('subscriptions.check', { accountId }, { id: deterministicUuid(`subscriptions.check:${accountId}@${tickAt}`) });
     }
   }
 

@@ -1,4 +1,5 @@
 import { Module } from '@nestjs/common';
+import { AccountActivationListener } from './account-activation.listener';
 import { CallPartyRepository } from './call-party.repository';
 import { EndedLegRepository } from './ended-leg.repository';
 import { EventFoldingJob } from './event-folding.job';
@@ -13,6 +14,7 @@ import { WebhookController } from './webhook.controller';
 @Module({
   controllers: [WebhookController],
   providers: [
+    AccountActivationListener,
     SubscriptionRepository,
     SubscriptionService,
     SubscriptionWatchJob,

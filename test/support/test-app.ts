@@ -29,7 +29,7 @@ export async function startTestApp(env: Record<string, string> = {}, existing?: 
   });
   const config = buildAppConfig(parsed, { databaseUrl: db.url, embedded: false, encryptionKey: parsed.ENCRYPTION_KEY!, hashKey: parsed.HASH_KEY! });
   const app = await createApp(config);
-  await app.listen(0, '127.0.0.1');
+  await app.listen(env.PORT ? Number(env.PORT) : 0, '127.0.0.1');
   const { port } = app.getHttpServer().address() as AddressInfo;
   const url = `http://127.0.0.1:${port}`;
   if (!env.PUBLIC_BASE_URL) config.app.publicBaseUrl = url;

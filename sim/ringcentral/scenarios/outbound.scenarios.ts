@@ -30,8 +30,10 @@ function outbound(ctx: ScenarioContext, answered: boolean): ScenarioScript {
   agent.emit(t, 'Proceeding');
   pstn.emit((t += ctx.hop()), 'Proceeding');
   let end: number;
+  // The conversation starts when the callee answers; the agent's own Answered follows (notes §3.4).
+  let answeredAt: number | undefined;
   if (answered) {
-    const answeredAt = t + ctx.ringMs();
+    answeredAt = t + ctx.ringMs();
     pstn.emit(answeredAt, 'Answered');
     agent.emit(answeredAt + ctx.hop(), 'Answered', { recordingId: ctx.recordingId });
     const talk = ctx.talkMs();
@@ -58,6 +60,7 @@ function outbound(ctx: ScenarioContext, answered: boolean): ScenarioScript {
       kind: answered ? 'answered' : 'unanswered',
       result,
       recorded: answered && Boolean(ctx.recordingId),
+      ...(answeredAt !== undefined ? { answeredAt } : {}),
     }],
     noLeg: [],
     records: [{

@@ -89,7 +89,9 @@ export function detectEndedLeg(
   const direction = party.direction;
   const endTime = party.endedAt ?? party.lastEventTime;
   const calleeSide = others.filter((p) => p.direction === 'Inbound' && p.extensionId !== extensionId);
-  const answerTime = direction === 'Inbound' ? ownAnswer(chain) : calleeAnswer(chain, calleeSide, endTime);
+  // In a conference session the host joins a bridge rather than calling someone: its own Answered is the start.
+  const ownAnswerCounts = direction === 'Inbound' || party.originType === 'Conference';
+  const answerTime = ownAnswerCounts ? ownAnswer(chain) : calleeAnswer(chain, calleeSide, endTime);
   const handedOver = isOneOf(endReason, HAND_OVER_REASONS);
 
   let kind: EndedLegKind;

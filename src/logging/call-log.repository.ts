@@ -1,0 +1,106 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource } from 'typeorm';
+import type { CallLogRecord } from './call-log.types';
+
+export interface TimelineEntry {
+  kind: string;
+  detail?: Record<string, unknown>;
+  at?: Date;
+}
+
+export function toCallLogRecord(r: Record<string, any>): CallLogRecord {
+  return {
+    id: r.id,
+    accountId: r.account_id,
+    telephonySessionId: r.telephony_session_id,
+    sessionId: r.session_id,
+    rcExtensionId: r.rc_extension_id,
+    direction: r.direction,
+    kind: r.kind,
+    result: r.result,
+    internal: r.internal,
+    otherNumber: r.other_number,
+    otherName: r.other_name,
+    agentNumber: r.agent_number,
+    startedAt: r.started_at,
+    answeredAt: r.answered_at,
+    callEndedAt: r.call_ended_at,
+    talkSeconds: r.talk_seconds,
+    recorded: r.recorded,
+    status: r.status,
+    reason: r.reason,
+    attempts: r.attempts,
+    lastError: r.last_error,
+    crmLogId: r.crm_log_id,
+    contactId: r.contact_id,
+    crmUserId: r.crm_user_id,
+    ownerSource: r.owner_source,
+    loggedAt: r.logged_at,
+  };
+}
+
+/** call_logs status transitions (pending -> logging -> logged | skipped | failed) and each call's timeline. */
+@Injectable()
+export class CallLogRepository {
+  constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
+
+  /**
+   * Takes the row for one attempt: pending, or left in `logging` by a crashed attempt (the CRM's idempotency key
+   * makes the repeat safe). Logged and skipped rows are final and never taken again.
+   */
+  async claim(id: string): Promise<CallLogRecord | undefined> {
+    const [row] = await this.dataSource.query(
+      `UPDATE call_logs SET status = 'logging', attempts = attempts + 1, next_attempt_at = NULL, updated_at = now()
+       WHERE id = $1 AND status IN ('pending', 'logging') RETURNING *`,
+      [id],
+    );
+    return row ? toCallLogRecord(row) : undefined;
+  }
+
+  async findById(accountId: string, id: string): Promise<CallLogRecord | undefined> {
+    const [row] = await this.dataSource.query('SELECT * FROM call_logs WHERE account_id = $1 AND id = $2', [accountId, id]);
+    return row ? toCallLogRecord(row) : undefined;
+  }
+
+  async markLogged(id: string, outcome: { crmLogId: string; contactId?: string; crmUserId: string; ownerSource: string; reason?: string }): Promise<void> {
+    await this.dataSource.query(
+      `UPDATE call_logs SET status = 'logged', crm_log_id = $2, contact_id = $3, crm_user_id = $4, owner_source = $5, reason = $6,
+         last_error = NULL, logged_at = now(), updated_at = now() WHERE id = $1`,
+      [id, outcome.crmLogId, outcome.contactId ?? null, outcome.crmUserId, outcome.ownerSource, outcome.reason ?? null],
+    );
+  }
+
+  async markSkipped(id: string, reason: string): Promise<void> {
+    await this.dataSource.query(`UPDATE call_logs SET status = 'skipped', reason = $2, updated_at = now() WHERE id = $1`, [id, reason]);
+  }
+
+  async markFailed(id: string, error: string, reason?: string): Promise<void> {
+    await this.dataSource.query(`UPDATE call_logs SET status = 'failed', last_error = $2, reason = COALESCE($3, reason), updated_at = now() WHERE id = $1`, [id, error.slice(0, 2000), reason ?? null]);
+  }
+
+  /** Back to pending with the error that delayed it; `nextAttemptAt` null means "waits for the admin" (paused). */
+  async markWaiting(id: string, error: string, nextAttemptAt: Date | null, reason?: string): Promise<void> {
+    await this.dataSource.query(
+      `UPDATE call_logs SET status = 'pending', last_error = $2, next_attempt_at = $3, reason = COALESCE($4, reason), updated_at = now() WHERE id = $1`,
+      [id, error.slice(0, 2000), nextAttemptAt, reason ?? null],
+    );
+  }
+
+  /** Rows parked while the account was paused, to enqueue again once its settings change. */
+  async findParked(accountId: string, limit = 10_000): Promise<string[]> {
+    const rows: { id: string }[] = await this.dataSource.query(
+      `SELECT id FROM call_logs WHERE account_id = $1 AND status = 'pending' AND next_attempt_at IS NULL AND attempts > 0 ORDER BY call_ended_at LIMIT $2`,
+      [accountId, limit],
+    );
+    return rows.map((r) => r.id);
+  }
+
+  async appendTimeline(callLogId: string, entries: TimelineEntry[]): Promise<void> {
+    if (!entries.length) return;
+    await this.dataSource.query(
+      `INSERT INTO call_log_events (call_log_id, at, kind, detail) SELECT $1, * FROM unnest($2::timestamptz[], $3::text[], $4::jsonb[])`,
+      [callLogId, entries.map((e) => e.at ?? new Date()), entries.map((e) => e.kind), entries.map((e) => JSON.stringify(e.detail ?? {}))],
+    );
+  }
+}

@@ -1,0 +1,69 @@
+import { randomBytes } from 'node:crypto';
+import { DataSource } from 'typeorm';
+import { startSampleCrm, type SampleCrm, type SampleCrmOptions } from '../../sim/crm';
+import { startRingCentralSim, type RingCentralSim } from '../../sim/ringcentral';
+import type { AccountSpec, SimAccount } from '../../sim/ringcentral/sim-types';
+import { AccountOnboardingService } from '../../src/admin/account-onboarding.service';
+import { AccountsRepository } from '../../src/accounts/accounts.repository';
+import { findFreePort } from '../../src/database/embedded-postgres.launcher';
+import { startTestApp, type TestApp } from './test-app';
+
+export interface Stack {
+  sim: RingCentralSim;
+  crm: SampleCrm;
+  app: TestApp;
+  db: DataSource;
+  close(): Promise<void>;
+}
+
+/** The whole loop on real HTTP: RingCentral simulator, sample CRM, and the service pointed at both. */
+export async function startStack(options: { sim?: Parameters<typeof startRingCentralSim>[0]; crm?: Partial<SampleCrmOptions>; env?: Record<string, string> } = {}): Promise<Stack> {
+  const sim = await startRingCentralSim({ seed: 42, defaultPaceMs: 1, ...options.sim });
+  const crm = await startSampleCrm({ demoData: true, ...options.crm });
+  const port = await findFreePort();
+  const app = await startTestApp({
+    PORT: String(port),
+    PUBLIC_BASE_URL: `http://127.0.0.1:${port}`,
+    RINGCENTRAL_SERVER: sim.url,
+    RINGCENTRAL_CLIENT_ID: sim.options.clientId,
+    RINGCENTRAL_CLIENT_SECRET: sim.options.clientSecret,
+    SESSION_QUIET_SECONDS: '1',
+    ...options.env,
+  });
+  return {
+    sim,
+    crm,
+    app,
+    db: app.app.get(DataSource),
+    close: async () => {
+      await app.close();
+      await Promise.all([sim.close(), crm.close()]);
+    },
+  };
+}
+
+/** The demo CRM's users, named after these RingCentral users so auto-matching has something to find. */
+export const DEMO_PEOPLE = [
+  { firstName: 'Alice', lastName: 'Anderson', email: 'alice.anderson@example.com', admin: true },
+  { firstName: 'Bob', lastName: 'Brown', email: 'bob.brown@example.com' },
+  { firstName: 'Carol', lastName: 'Clark', email: 'carol.clark@example.com' },
+  { firstName: 'Dave', lastName: 'Davis', email: 'dave.davis@example.com' },
+];
+
+/**
+ * Onboards a simulated account the way an admin does (connect RingCentral, connector, server-logging settings,
+ * enable) through the admin's service. Returns the service's account id and the simulator's account.
+ */
+export async function onboard(stack: Stack, spec: AccountSpec = { users: DEMO_PEOPLE, ivrMenus: 1, queues: [{ name: 'Support Queue' }] }, settings: Record<string, unknown> = {}) {
+  const simAccount: SimAccount = stack.sim.addAccount(spec);
+  const onboarding = stack.app.app.get(AccountOnboardingService);
+  const accounts = stack.app.app.get(AccountsRepository);
+  const { account } = await onboarding.connectRingCentral(stack.sim.issueJwt(simAccount.id));
+  await onboarding.setConnector(account.id, 'sample-crm', { baseUrl: stack.crm.apiUrl });
+  await accounts.update(account.id, { settings: { adminCrmUserId: 'usr_1001', ...settings } });
+  await onboarding.setServerLoggingSettings((await accounts.findById(account.id))!, { apiKey: stack.crm.issueApiKey() });
+  await onboarding.setEnabled((await accounts.findById(account.id))!, true);
+  return { accountId: account.id, simAccount };
+}
+
+export const randomName = (prefix: string) => `${prefix}-${randomBytes(3).toString('hex')}`;
