@@ -32,6 +32,7 @@ export class JobQueue implements OnModuleInit, OnApplicationShutdown {
   private readonly logger = new Logger(JobQueue.name);
   private readonly boss: PgBoss;
   private started = false;
+  private readonly workers = new Map<JobName, string[]>();
 
   constructor(config: ConfigService<AppConfig, true>) {
     this.boss = new PgBoss({
@@ -61,11 +62,14 @@ export class JobQueue implements OnModuleInit, OnApplicationShutdown {
 
   async enqueue<N extends JobName>(name: N, data: JobPayloads[N], options: EnqueueOptions = {}): Promise<string | null> {
     const { transaction, startAfter, ...rest } = options;
-    return this.boss.send(name, data as object, {
+    const id = await this.boss.send(name, data as object, {
       ...rest,
       ...(startAfter !== undefined ? { startAfter: startAfter instanceof Date ? startAfter : new Date(startAfter) } : {}),
       ...(transaction ? { db: executorOf(transaction) } : {}),
     });
+    // A job sent outside a transaction is visible now; one sent inside is notified by the caller after commit.
+    if (id && !transaction && startAfter === undefined) this.notify(name);
+    return id;
   }
 
   /** Enqueues the job of one scheduled tick; every replica computes the same id, so only one job exists. */
@@ -76,15 +80,29 @@ export class JobQueue implements OnModuleInit, OnApplicationShutdown {
     });
   }
 
-  async work(name: JobName, handler: (job: PgBoss.Job<unknown>) => Promise<void>): Promise<string> {
-    return this.boss.work(name, { batchSize: 1, pollingIntervalSeconds: 0.5 }, async ([job]) => {
-      if (job) await handler(job);
+  /**
+   * Runs `handler` for jobs of `name`, up to `concurrency` at once. pg-boss's worker sleeps its polling interval
+   * after every fetch, so jobs are fetched in batches and a batch's jobs run concurrently; a job that throws is failed
+   * on its own (pg-boss retries it per its retry options) while the rest of the batch completes.
+   */
+  async work(name: JobName, concurrency: number, handler: (job: PgBoss.Job<unknown>) => Promise<void>): Promise<string> {
+    const id = await this.boss.work(name, { batchSize: Math.max(1, concurrency), pollingIntervalSeconds: 0.5 }, async (jobs) => {
+      const outcomes = await Promise.allSettled(jobs.map((job) => handler(job)));
+      for (let i = 0; i < jobs.length; i++) {
+        const outcome = outcomes[i]!;
+        if (outcome.status === 'rejected') {
+          const error = outcome.reason as Error;
+          await this.boss.fail(name, jobs[i]!.id, { message: error?.message ?? String(error) });
+        }
+      }
     });
+    this.workers.set(name, [...(this.workers.get(name) ?? []), id]);
+    return id;
   }
 
-  /** Wakes this process's workers of a queue at once instead of at their next poll. */
-  notify(workerId: string): void {
-    this.boss.notifyWorker(workerId);
+  /** Wakes this process's workers of a queue now instead of at their next poll (call after the enqueue committed). */
+  notify(name: JobName): void {
+    for (const id of this.workers.get(name) ?? []) this.boss.notifyWorker(id);
   }
 
   /** Oldest job waiting to run, for the health check (queue lag). */

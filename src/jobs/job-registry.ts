@@ -36,17 +36,17 @@ export class JobRegistry implements OnApplicationBootstrap {
     this.handlers = this.collect();
     if (!runsWorkers(this.config.get('app', { infer: true }).role)) return;
     for (const handler of this.handlers.values()) {
-      for (let i = 0; i < (handler.concurrency ?? 1); i++) {
-        await this.queue.work(handler.name, (job) => this.run(handler, job.data, { id: job.id, name: handler.name, retryCount: 0 }));
-      }
+      await this.queue.work(handler.name, handler.concurrency ?? 1, (job) => this.run(handler, job.data, { id: job.id, name: handler.name, retryCount: 0 }));
     }
     this.logger.log(`workers started for ${this.handlers.size} job kinds`);
   }
 
   private async run(handler: RegisteredHandler, data: unknown, context: JobContext): Promise<void> {
+    const started = Date.now();
     try {
       await handler.invoke(data, context);
       this.metrics.jobsProcessed.inc({ job: handler.name, outcome: 'completed' });
+      this.logger.debug({ job: handler.name, jobId: context.id, ms: Date.now() - started }, 'job completed');
     } catch (error) {
       this.metrics.jobsProcessed.inc({ job: handler.name, outcome: 'failed' });
       this.logger.warn({ err: error, job: handler.name, jobId: context.id }, 'job failed');

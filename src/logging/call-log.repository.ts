@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
+import { queryRows } from '../database/query-rows';
 import type { CallLogRecord } from './call-log.types';
 
 export interface TimelineEntry {
@@ -50,7 +51,8 @@ export class CallLogRepository {
    * makes the repeat safe). Logged and skipped rows are final and never taken again.
    */
   async claim(id: string): Promise<CallLogRecord | undefined> {
-    const [row] = await this.dataSource.query(
+    const [row] = await queryRows(
+      this.dataSource,
       `UPDATE call_logs SET status = 'logging', attempts = attempts + 1, next_attempt_at = NULL, updated_at = now()
        WHERE id = $1 AND status IN ('pending', 'logging') RETURNING *`,
       [id],

@@ -81,6 +81,7 @@ export class EventFoldingJob {
       const quiet = settling && isSessionQuiet(session, Date.now(), quietMs);
       return this.recordEndedLegs(tx, accountId, session, quiet);
     });
+    if (followUp.legsRecorded) this.queue.notify('call.log');
     if (followUp.syncDirectory) {
       await this.queue.enqueue('directory.sync', { accountId }, { singletonKey: accountId, singletonSeconds: 300 });
     }
@@ -94,17 +95,18 @@ export class EventFoldingJob {
     }
   }
 
-  private async recordEndedLegs(tx: EntityManager, accountId: string, session: PartyState[], quiet: boolean): Promise<{ undecided: boolean; syncDirectory: boolean }> {
+  private async recordEndedLegs(tx: EntityManager, accountId: string, session: PartyState[], quiet: boolean): Promise<{ undecided: boolean; syncDirectory: boolean; legsRecorded: number }> {
     const candidates = session.filter((p) => p.extensionId && isFinalStatus(p.status.code));
-    if (!candidates.length) return { undecided: false, syncDirectory: false };
+    if (!candidates.length) return { undecided: false, syncDirectory: false, legsRecorded: 0 };
     const telephonySessionId = candidates[0]!.telephonySessionId;
     const recorded = await this.legs.extensionsRecorded(tx, accountId, telephonySessionId);
     const pending = candidates.filter((p) => !recorded.has(p.extensionId!));
-    if (!pending.length) return { undecided: false, syncDirectory: false };
+    if (!pending.length) return { undecided: false, syncDirectory: false, legsRecorded: 0 };
     const kinds = await this.directory.kinds(accountId, [...new Set(session.flatMap((p) => (p.extensionId ? [p.extensionId] : [])))]);
     const directory = (extensionId: string) => kinds.get(extensionId) as ExtensionKind | undefined;
     let undecided = false;
     let syncDirectory = false;
+    let legsRecorded = 0;
     for (const party of pending) {
       const outcome = detectEndedLeg(party, session, directory, { sessionQuiet: quiet });
       if (outcome === null) {
@@ -120,12 +122,13 @@ export class EventFoldingJob {
         const callLogId = await this.legs.insert(tx, accountId, outcome);
         if (callLogId) {
           recorded.add(outcome.extensionId);
+          legsRecorded++;
           this.metrics.legsEnded.inc({ kind: outcome.kind });
           // Same transaction: the leg exists if and only if its logging job does.
           await this.queue.enqueue('call.log', { callLogId }, { transaction: tx, retryLimit: 5, retryDelay: 5, retryBackoff: true });
         }
       }
     }
-    return { undecided: undecided && !quiet, syncDirectory };
+    return { undecided: undecided && !quiet, syncDirectory, legsRecorded };
   }
 }

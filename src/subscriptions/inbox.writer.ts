@@ -76,6 +76,7 @@ export class InboxWriter implements OnApplicationShutdown {
       if (rows.length) await this.jobs.enqueue('events.fold', { inboundEventIds: rows.map((r) => String(r.id)) }, { transaction: tx, retryLimit: 10, retryDelay: 2, retryBackoff: true });
       return rows;
     });
+    if (stored.length) this.jobs.notify('events.fold');
     // Bookkeeping for the admin's "last event" view; not worth failing an acknowledged batch for.
     await this.subscriptions.touchLastEvent([...new Set(items.map((i) => i.rcSubscriptionId))]).catch(() => undefined);
     return new Set(stored.map((r) => r.uuid));

@@ -21,7 +21,7 @@ export const TEST_HASH_KEY = 'test-hash-key-0123456789';
 export async function startTestApp(env: Record<string, string> = {}, existing?: TestDatabase): Promise<TestApp> {
   const db = existing ?? (await createTestDatabase());
   const parsed = validateEnv({
-    LOG_LEVEL: 'warn',
+    LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'warn',
     ENCRYPTION_KEY: TEST_ENCRYPTION_KEY,
     HASH_KEY: TEST_HASH_KEY,
     ...env,
