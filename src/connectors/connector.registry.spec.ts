@@ -61,13 +61,13 @@ describe('ConnectorRegistry', () => {
   it('is wired by ConnectorsModule with the built-in connectors and the shared policy and client', async () => {
     const moduleRef = await Test.createTestingModule({ imports: [ConnectorsModule] }).compile();
     const registry = moduleRef.get(ConnectorRegistry);
-    expect(registry.ids()).toEqual(['sample-crm']);
+    expect(registry.ids()).toEqual(['sample-crm', 'proxy', 'app-connect']);
     expect(registry.get('sample-crm')).toBeInstanceOf(SampleCrmConnector);
     // Constructor injection works (decorator metadata survives the build): the connector got the shared client.
     expect((registry.get('sample-crm') as unknown as { http: unknown }).http).toBe(moduleRef.get(HttpConnectorClient));
     expect(moduleRef.get(ConnectorErrorPolicy)).toBeInstanceOf(ConnectorErrorPolicy);
     expect(moduleRef.get(HttpConnectorClient)).toBeInstanceOf(HttpConnectorClient);
-    expect(moduleRef.get(CRM_CONNECTORS)).toEqual([registry.get('sample-crm')]);
+    expect(moduleRef.get(CRM_CONNECTORS)).toEqual(['sample-crm', 'proxy', 'app-connect'].map((id) => registry.get(id)));
     await moduleRef.close();
   });
 });
