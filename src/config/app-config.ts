@@ -11,6 +11,8 @@ export interface AppConfig {
     subscriptionCheckIntervalSeconds: number;
     /** How long a session must be silent before legs waiting on missing notifications are decided. */
     sessionQuietMs: number;
+    /** A job running longer (or held by a process that died) is taken as lost and retried. */
+    jobTimeoutSeconds: number;
   };
   database: { url: string; embedded: boolean; dataDir: string };
   ringcentral: { server: string; clientId: string; clientSecret: string };
@@ -34,6 +36,7 @@ export function buildAppConfig(env: Env, runtime: ResolvedRuntime): AppConfig {
       housekeepingIntervalSeconds: env.HOUSEKEEPING_INTERVAL_SECONDS,
       subscriptionCheckIntervalSeconds: env.SUBSCRIPTION_CHECK_INTERVAL_SECONDS,
       sessionQuietMs: Math.round(env.SESSION_QUIET_SECONDS * 1000),
+      jobTimeoutSeconds: env.JOB_TIMEOUT_SECONDS,
     },
     database: { url: runtime.databaseUrl, embedded: runtime.embedded, dataDir: env.DATA_DIR },
     ringcentral: {

@@ -33,6 +33,7 @@ export const envSchema = Joi.object({
   HOUSEKEEPING_INTERVAL_SECONDS: Joi.number().integer().min(1).max(86400).default(60),
   SUBSCRIPTION_CHECK_INTERVAL_SECONDS: Joi.number().integer().min(5).max(86400).default(300),
   SESSION_QUIET_SECONDS: Joi.number().min(0.1).max(600).default(5),
+  JOB_TIMEOUT_SECONDS: Joi.number().integer().min(2).max(3600).default(120),
 })
   .when(Joi.object({ DATABASE_URL: Joi.exist() }).unknown(), {
     then: Joi.object({
@@ -61,6 +62,7 @@ export interface Env {
   HOUSEKEEPING_INTERVAL_SECONDS: number;
   SUBSCRIPTION_CHECK_INTERVAL_SECONDS: number;
   SESSION_QUIET_SECONDS: number;
+  JOB_TIMEOUT_SECONDS: number;
 }
 
 export class ConfigValidationError extends Error {

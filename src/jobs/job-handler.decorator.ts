@@ -4,8 +4,10 @@ import type { JobName } from './job-names';
 export const JOB_HANDLER_METADATA = 'sscl:job-handler';
 
 export interface JobHandlerOptions {
-  /** Parallel workers for this job in one process. */
+  /** Jobs of this kind run at once in one process (default 1). */
   concurrency?: number;
+  /** Jobs fetched per poll (default: concurrency); more than `concurrency` keeps cheap jobs flowing between polls. */
+  batchSize?: number;
 }
 
 export interface JobHandlerMetadata extends JobHandlerOptions {

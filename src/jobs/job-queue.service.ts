@@ -1,6 +1,7 @@
 import { Injectable, Logger, OnApplicationShutdown, OnModuleInit } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
 import { createHash } from 'node:crypto';
+import { Client } from 'pg';
 import PgBoss from 'pg-boss';
 import type { EntityManager, QueryRunner } from 'typeorm';
 import { type AppConfig, runsWorkers } from '../config/app-config';
@@ -25,6 +26,8 @@ export interface EnqueueOptions {
 }
 
 export const PG_BOSS_SCHEMA = 'pgboss';
+const WAKE_CHANNEL = 'sscl_jobs';
+const QUEUE_CREATION_LOCK_KEY = 0x5cc1_0002;
 
 /** Thin facade over pg-boss: the rest of the code never imports pg-boss. */
 @Injectable()
@@ -33,29 +36,54 @@ export class JobQueue implements OnModuleInit, OnApplicationShutdown {
   private readonly boss: PgBoss;
   private started = false;
   private readonly workers = new Map<JobName, string[]>();
+  private readonly notifyPending = new Set<JobName>();
+  private listener?: Client;
+  private readonly databaseUrl: string;
 
   constructor(config: ConfigService<AppConfig, true>) {
+    const { role, jobTimeoutSeconds } = config.get('app', { infer: true });
+    this.databaseUrl = config.get('database', { infer: true }).url;
     this.boss = new PgBoss({
       connectionString: config.get('database', { infer: true }).url,
       schema: PG_BOSS_SCHEMA,
       application_name: 'sscl-jobs',
       max: 10,
       // Archiving and expiring jobs is worker work; pg-boss's own cron is unused (ticks come from @nestjs/schedule).
-      supervise: runsWorkers(config.get('app', { infer: true }).role),
+      supervise: runsWorkers(role),
       schedule: false,
+      // A job whose worker died stays "active" until it expires; then pg-boss's maintenance (on worker replicas)
+      // puts it back for a retry. The idempotency keys make that retry safe.
+      expireInSeconds: jobTimeoutSeconds,
+      maintenanceIntervalSeconds: Math.max(1, Math.min(60, Math.round(jobTimeoutSeconds / 2))),
     });
     this.boss.on('error', (error) => this.logger.error({ err: error }, 'job queue error'));
   }
 
   async onModuleInit(): Promise<void> {
     await this.boss.start();
-    for (const name of JOB_NAMES) {
-      if (!(await this.boss.getQueue(name))) await this.boss.createQueue(name, { name, policy: 'standard' });
+    const missing = [];
+    for (const name of JOB_NAMES) if (!(await this.boss.getQueue(name))) missing.push(name);
+    // Each pg-boss queue is a table partition created by DDL: replicas booting together would deadlock creating
+    // them, so creation is serialised by an advisory lock held on a dedicated connection.
+    if (missing.length) {
+      const lock = new Client({ connectionString: this.databaseUrl, application_name: 'sscl-queues-lock' });
+      await lock.connect();
+      try {
+        await lock.query('SELECT pg_advisory_lock($1)', [QUEUE_CREATION_LOCK_KEY]);
+        for (const name of missing) {
+          if (!(await this.boss.getQueue(name))) await this.boss.createQueue(name, { name, policy: 'standard' });
+        }
+      } finally {
+        await lock.query('SELECT pg_advisory_unlock($1)', [QUEUE_CREATION_LOCK_KEY]).catch(() => undefined);
+        await lock.end();
+      }
     }
     this.started = true;
   }
 
   async onApplicationShutdown(): Promise<void> {
+    await this.listener?.end().catch(() => undefined);
+    this.listener = undefined;
     if (this.started) await this.boss.stop({ graceful: true, close: true, timeout: 10_000 });
     this.started = false;
   }
@@ -85,9 +113,9 @@ export class JobQueue implements OnModuleInit, OnApplicationShutdown {
    * after every fetch, so jobs are fetched in batches and a batch's jobs run concurrently; a job that throws is failed
    * on its own (pg-boss retries it per its retry options) while the rest of the batch completes.
    */
-  async work(name: JobName, concurrency: number, handler: (job: PgBoss.Job<unknown>) => Promise<void>): Promise<string> {
-    const id = await this.boss.work(name, { batchSize: Math.max(1, concurrency), pollingIntervalSeconds: 0.5 }, async (jobs) => {
-      const outcomes = await Promise.allSettled(jobs.map((job) => handler(job)));
+  async work(name: JobName, options: { batchSize: number; concurrency: number }, handler: (job: PgBoss.Job<unknown>) => Promise<void>): Promise<string> {
+    const id = await this.boss.work(name, { batchSize: Math.max(1, options.batchSize), pollingIntervalSeconds: 1 }, async (jobs) => {
+      const outcomes = await runLimited(jobs, Math.max(1, options.concurrency), handler);
       for (let i = 0; i < jobs.length; i++) {
         const outcome = outcomes[i]!;
         if (outcome.status === 'rejected') {
@@ -97,12 +125,39 @@ export class JobQueue implements OnModuleInit, OnApplicationShutdown {
       }
     });
     this.workers.set(name, [...(this.workers.get(name) ?? []), id]);
+    await this.listen();
     return id;
   }
 
-  /** Wakes this process's workers of a queue now instead of at their next poll (call after the enqueue committed). */
+  /**
+   * Wakes the workers of a queue now instead of at their next poll: this process's directly, other replicas' through
+   * PostgreSQL NOTIFY (at most one per queue every 20 ms). Call it after the transaction that enqueued committed.
+   */
   notify(name: JobName): void {
-    for (const id of this.workers.get(name) ?? []) this.boss.notifyWorker(id);
+    this.wakeLocal(name);
+    if (this.notifyPending.has(name)) return;
+    this.notifyPending.add(name);
+    setTimeout(() => {
+      this.notifyPending.delete(name);
+      if (!this.started) return;
+      void (this.boss.getDb() as { executeSql(t: string, v: unknown[]): Promise<unknown> })
+        .executeSql('SELECT pg_notify($1, $2)', [WAKE_CHANNEL, name])
+        .catch(() => undefined);
+    }, 20).unref();
+  }
+
+  private wakeLocal(name: string): void {
+    for (const id of this.workers.get(name as JobName) ?? []) this.boss.notifyWorker(id);
+  }
+
+  /** One LISTEN connection per worker process, for wake-ups sent by other replicas (or this one's api side). */
+  private async listen(): Promise<void> {
+    if (this.listener) return;
+    this.listener = new Client({ connectionString: this.databaseUrl, application_name: 'sscl-jobs-listen' });
+    this.listener.on('notification', (message) => message.payload && this.wakeLocal(message.payload));
+    this.listener.on('error', (error) => this.logger.warn({ err: error }, 'job wake-up listener failed; workers fall back to polling'));
+    await this.listener.connect();
+    await this.listener.query(`LISTEN ${WAKE_CHANNEL}`);
   }
 
   /** Oldest job waiting to run, for the health check (queue lag). */
@@ -132,4 +187,23 @@ export function deterministicUuid(seed: string): string {
   hex[16] = ((parseInt(hex[16]!, 16) & 0x3) | 0x8).toString(16);
   const h = hex.join('');
   return `${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${h.slice(20)}`;
+}
+
+/** Runs `fn` over `items` with at most `limit` in flight; settles like Promise.allSettled, in order. */
+async function runLimited<T>(items: T[], limit: number, fn: (item: T) => Promise<void>): Promise<PromiseSettledResult<void>[]> {
+  const results: PromiseSettledResult<void>[] = new Array(items.length);
+  let next = 0;
+  const lane = async () => {
+    while (next < items.length) {
+      const i = next++;
+      try {
+        await fn(items[i]!);
+        results[i] = { status: 'fulfilled', value: undefined };
+      } catch (reason) {
+        results[i] = { status: 'rejected', reason };
+      }
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, lane));
+  return results;
 }

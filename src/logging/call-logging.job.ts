@@ -37,7 +37,7 @@ export class CallLoggingJob {
     private readonly metrics: LoggingMetrics,
   ) {}
 
-  @JobHandler('call.log', { concurrency: 8 })
+  @JobHandler('call.log', { concurrency: 16, batchSize: 32 })
   async handle({ callLogId }: { callLogId: string }): Promise<void> {
     const leg = await this.callLogs.claim(callLogId);
     if (!leg) return; // already final

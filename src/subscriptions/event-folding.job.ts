@@ -37,7 +37,7 @@ export class EventFoldingJob {
     private readonly config: ConfigService<AppConfig, true>,
   ) {}
 
-  @JobHandler('events.fold', { concurrency: 4 })
+  @JobHandler('events.fold', { concurrency: 4, batchSize: 32 })
   async fold({ inboundEventIds }: { inboundEventIds: string[] }): Promise<void> {
     const events: StoredEvent[] = await this.dataSource.query('SELECT id, account_id, payload FROM inbound_events WHERE id = ANY($1::bigint[]) ORDER BY id', [inboundEventIds]);
     const bySession = new Map<string, StoredEvent[]>();

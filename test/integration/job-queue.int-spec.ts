@@ -11,7 +11,7 @@ describe('JobQueue facade over pg-boss (real PostgreSQL)', () => {
 
   beforeAll(async () => {
     db = await createTestDatabase();
-    const config = new ConfigService({ database: { url: db.url }, app: { role: 'api' } });
+    const config = new ConfigService({ database: { url: db.url }, app: { role: 'api', jobTimeoutSeconds: 60 } });
     queue = new JobQueue(config as never);
     await queue.onModuleInit();
     dataSource = new DataSource(dataSourceOptions(db.url));
