@@ -1,5 +1,7 @@
 import { Global, Module } from '@nestjs/common';
+import { APP_CONNECT_TOKEN_SINK } from '../connectors/app-connect/app-connect-token.sink';
 import { ConnectorsModule } from '../connectors/connectors.module';
+import { AppConnectTokenStore } from './app-connect-token.store';
 import { AccountsRepository } from './accounts.repository';
 import { ConnectorSessionService } from './connector-session.service';
 import { DirectorySyncService } from './directory-sync.service';
@@ -11,7 +13,7 @@ import { UserMappingRepository } from './user-mapping.repository';
 @Global()
 @Module({
   imports: [ConnectorsModule],
-  providers: [ConnectorSessionService, AccountsRepository, ExtensionDirectoryRepository, DirectorySyncService, ServerLoggingSettingsRepository, UserMappingRepository],
-  exports: [ConnectorSessionService, ConnectorsModule, AccountsRepository, ExtensionDirectoryRepository, DirectorySyncService, ServerLoggingSettingsRepository, UserMappingRepository],
+  providers: [{ provide: APP_CONNECT_TOKEN_SINK, useClass: AppConnectTokenStore }, ConnectorSessionService, AccountsRepository, ExtensionDirectoryRepository, DirectorySyncService, ServerLoggingSettingsRepository, UserMappingRepository],
+  exports: [APP_CONNECT_TOKEN_SINK, ConnectorSessionService, ConnectorsModule, AccountsRepository, ExtensionDirectoryRepository, DirectorySyncService, ServerLoggingSettingsRepository, UserMappingRepository],
 })
 export class AccountsModule {}

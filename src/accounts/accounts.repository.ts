@@ -1,12 +1,13 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, type EntityManager } from 'typeorm';
+import { CryptoService } from '../common/crypto/crypto.service';
 import type { AccountMode, AccountRow } from './account.types';
 
-const COLUMNS = `id, rc_account_id, hashed_account_id, enabled, mode, settings, connector_id, connector_config,
+const COLUMNS = `id, rc_account_id, hashed_account_id, enabled, mode, settings, connector_id, connector_config_encrypted,
   admin_extension_id, paused_reason, rc_credentials IS NOT NULL AS has_credentials`;
 
-function toRow(r: Record<string, any>): AccountRow {
+function toRow(r: Record<string, any>, crypto: CryptoService): AccountRow {
   return {
     id: r.id,
     rcAccountId: r.rc_account_id,
@@ -15,7 +16,7 @@ function toRow(r: Record<string, any>): AccountRow {
     mode: r.mode,
     settings: r.settings ?? {},
     connectorId: r.connector_id,
-    connectorConfig: r.connector_config,
+    connectorConfig: r.connector_config_encrypted ? crypto.decryptJson<Record<string, unknown>>(r.connector_config_encrypted) : null,
     adminExtensionId: r.admin_extension_id,
     pausedReason: r.paused_reason,
     hasRingCentralCredentials: r.has_credentials,
@@ -25,16 +26,19 @@ function toRow(r: Record<string, any>): AccountRow {
 /** The `accounts` table: one row per RingCentral account that uses the service. */
 @Injectable()
 export class AccountsRepository {
-  constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly crypto: CryptoService,
+  ) {}
 
   async findById(accountId: string, manager: EntityManager = this.dataSource.manager): Promise<AccountRow | undefined> {
     const [row] = await manager.query(`SELECT ${COLUMNS} FROM accounts WHERE id = $1`, [accountId]);
-    return row ? toRow(row) : undefined;
+    return row ? toRow(row, this.crypto) : undefined;
   }
 
   async findByRcAccountId(rcAccountId: string): Promise<AccountRow | undefined> {
     const [row] = await this.dataSource.query(`SELECT ${COLUMNS} FROM accounts WHERE rc_account_id = $1`, [rcAccountId]);
-    return row ? toRow(row) : undefined;
+    return row ? toRow(row, this.crypto) : undefined;
   }
 
   /** Creates the account on first contact; returns it either way. */
@@ -45,12 +49,22 @@ export class AccountsRepository {
        RETURNING ${COLUMNS}`,
       [rcAccountId, hashedAccountId],
     );
-    return toRow(row);
+    return toRow(row, this.crypto);
   }
 
   async findEnabledIds(): Promise<string[]> {
     const rows: { id: string }[] = await this.dataSource.query(`SELECT id FROM accounts WHERE enabled ORDER BY id`);
     return rows.map((r) => r.id);
+  }
+
+  /** Replaces one key of an account's (encrypted) connector config, e.g. a rotated App Connect JWT. */
+  async setConnectorConfigValue(rcAccountId: string, connectorId: string, key: string, value: unknown): Promise<void> {
+    await this.dataSource.transaction(async (m) => {
+      const [row] = await m.query(`SELECT id, connector_config_encrypted FROM accounts WHERE rc_account_id = $1 AND connector_id = $2 FOR UPDATE`, [rcAccountId, connectorId]);
+      if (!row) return;
+      const config = row.connector_config_encrypted ? this.crypto.decryptJson<Record<string, unknown>>(row.connector_config_encrypted) : {};
+      await m.query(`UPDATE accounts SET connector_config_encrypted = $2, updated_at = now() WHERE id = $1`, [row.id, this.crypto.encryptJson({ ...config, [key]: value })]);
+    });
   }
 
   async setAdminExtension(accountId: string, extensionId: string): Promise<void> {
@@ -67,14 +81,15 @@ export class AccountsRepository {
       mode: 'mode',
       settings: 'settings',
       connectorId: 'connector_id',
-      connectorConfig: 'connector_config',
+      connectorConfig: 'connector_config_encrypted',
       pausedReason: 'paused_reason',
     };
     const sets: string[] = [];
     const values: unknown[] = [accountId];
     for (const [key, value] of Object.entries(patch)) {
       if (value === undefined) continue;
-      values.push(key === 'settings' || key === 'connectorConfig' ? (value === null ? null : JSON.stringify(value)) : value);
+      if (key === 'connectorConfig') values.push(value === null ? null : this.crypto.encryptJson(value));
+      else values.push(key === 'settings' ? JSON.stringify(value) : value);
       sets.push(`${columns[key]} = $${values.length}`);
     }
     if (!sets.length) return;
