@@ -19,7 +19,7 @@ const CACHE_MS = 30_000;
  */
 @Injectable()
 export class ConnectorSessionService {
-  private readonly cache = new Map<string, { at: number; settings: Record<string, string> }>();
+  private readonly cache = new Map<string, { at: number; session: ConnectorSession }>();
 
   constructor(
     private readonly registry: ConnectorRegistry,
@@ -30,17 +30,18 @@ export class ConnectorSessionService {
   async open(account: AccountRow): Promise<ConnectorSession> {
     // A config error, so the policy pauses the account (nothing is dropped) until the admin picks a connector.
     if (!account.connectorId) throw new ConnectorConfigError('connector.id', 'No connector is configured for this account');
+    const key = `${account.id}|${account.connectorId}`;
+    const cached = this.cache.get(key);
+    if (cached && Date.now() - cached.at < CACHE_MS) return cached.session;
     const connector = this.registry.get(account.connectorId);
     const config = account.connectorConfig ?? {};
-    const key = `${account.id}|${account.connectorId}`;
-    let stored = this.cache.get(key);
-    if (!stored || Date.now() - stored.at > CACHE_MS) {
-      stored = { at: Date.now(), settings: await this.settings.read(account.id, account.connectorId) };
-      this.cache.set(key, stored);
-    }
-    const base: ConnectorContext = { accountId: account.rcAccountId, hashedAccountId: account.hashedAccountId, config, serverLoggingSettings: stored.settings };
-    const values = await connector.getServerLoggingSettings(base);
-    return { connector, manifest: connector.manifest(config), ctx: base, authHeader: connector.getAuthHeader(base, values) };
+    const stored = await this.settings.read(account.id, account.connectorId);
+    const ctx: ConnectorContext = { accountId: account.rcAccountId, hashedAccountId: account.hashedAccountId, config, serverLoggingSettings: stored };
+    // Read through the connector (a bridge fetches them from its server), then cached with the rest of the session.
+    const values = await connector.getServerLoggingSettings(ctx);
+    const session = { connector, manifest: connector.manifest(config), ctx, authHeader: connector.getAuthHeader(ctx, values) };
+    this.cache.set(key, { at: Date.now(), session });
+    return session;
   }
 
   invalidate(accountId: string): void {

@@ -53,6 +53,8 @@ export interface ConnectorManifest {
    * PHONE_NUMBER_FORMATS (`national` -> `(650) 555-0101`) or an App Connect mask (`***-***-****`). See phone-forms.ts.
    */
   phoneNumberFormats?: string[];
+  /** The CRM refuses call logs without a contact (App Connect): "log without a contact" then creates one, or skips. */
+  requiresContact?: boolean;
 }
 
 export interface ContactMatch {

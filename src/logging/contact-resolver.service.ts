@@ -59,15 +59,18 @@ export class ContactResolver {
       if (!chosen) return { skip: 'several-contacts', decision: `${matches.length} contacts matched; policy "skip"`, crmRequests };
       return { contact: chosen, decision: `${matches.length} contacts matched; policy "${policy.multiMatch}" chose ${chosen.id} (${source})`, crmRequests };
     }
-    switch (policy.noMatch) {
+    const requiresContact = connector.manifest(ctx.config).requiresContact === true;
+    const noMatch = policy.noMatch === 'logWithoutContact' && requiresContact ? (connector.createContact ? 'createContact' : 'skip') : policy.noMatch;
+    switch (noMatch) {
       case 'skip':
-        return { skip: 'no-contact', decision: 'no contact matched; policy "skip"', crmRequests };
+        return { skip: 'no-contact', decision: requiresContact && policy.noMatch !== 'skip' ? 'no contact matched; the CRM requires one and cannot create it' : 'no contact matched; policy "skip"', crmRequests };
       case 'createContact': {
         if (!connector.createContact) return { contact: undefined, decision: 'no contact matched; connector cannot create contacts, logged without one', crmRequests };
         crmRequests++;
         const created = await connector.createContact({ ctx, authHeader, phoneNumber, newContactName: args.newContactName || phoneNumber, idempotencyKey: `contact:${args.idempotencyKey}` });
         this.remember(key, [created]);
-        return { contact: created, decision: `no contact matched; created contact ${created.id}`, crmRequests };
+        const why = policy.noMatch === 'createContact' ? '' : ' (the CRM requires a contact)';
+        return { contact: created, decision: `no contact matched; created contact ${created.id}${why}`, crmRequests };
       }
       default:
         return { contact: undefined, decision: 'no contact matched; logged without a contact', crmRequests };

@@ -71,6 +71,8 @@ export class AppConnectConnector extends CrmConnector {
       displayName: 'App Connect server',
       logFormat: 'text/plain',
       serverSideLogging: { additionalFields: fields, enableUserMapping: true },
+      // App Connect's core answers "Contact not found for number ..." to a log without a contactId.
+      requiresContact: true,
     };
   }
 
