@@ -1,5 +1,6 @@
 import 'reflect-metadata';
 import { createApp, prepareRuntime, type Runtime, StartupError } from './bootstrap';
+import { missingForRealCalls } from './cli/readiness';
 import { printStartupBanner } from './cli/startup-banner';
 import { ConfigValidationError, validateEnv } from './config/env.schema';
 
@@ -32,7 +33,8 @@ async function main(): Promise<void> {
     await runtime.release();
     throw new StartupError(`Cannot listen on PORT ${runtime.config.app.port}: ${(error as Error).message}`);
   });
-  printStartupBanner(runtime.config, `http://localhost:${runtime.config.app.port}`);
+  const missing = await missingForRealCalls(app, runtime.config).catch(() => []);
+  printStartupBanner(runtime.config, `http://localhost:${runtime.config.app.port}`, missing);
 }
 
 main().catch((error: unknown) => {

@@ -74,6 +74,10 @@ export async function startSampleCrm(options: SampleCrmOptions = {}): Promise<Sa
   app.get('/health', (_req, res) => {
     res.json({ status: 'ok' });
   });
+  // Request counts (no auth, like /health): the demo reports "CRM requests per log" from them.
+  app.get('/stats', (_req, res) => {
+    res.json(stats.snapshot());
+  });
   app.get(['/', '/activities'], (_req, res) => {
     res
       .set('Content-Security-Policy', "default-src 'none'; style-src 'unsafe-inline'")

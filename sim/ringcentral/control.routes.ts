@@ -31,6 +31,9 @@ export function controlRoutes(sim: RingCentralSim): Router {
 
   router.get('/health', safe(() => ({ ok: true, url: sim.url })));
 
+  /** The app credentials the token endpoint accepts (a demo or a test configures the service with them). */
+  router.get('/app', safe(() => ({ clientId: sim.options.clientId, clientSecret: sim.options.clientSecret })));
+
   router.get('/accounts', safe(() => sim.accounts()));
   router.post('/accounts', safe((req, res) => {
     res.status(201);

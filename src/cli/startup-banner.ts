@@ -1,7 +1,7 @@
 import type { AppConfig } from '../config/app-config';
 
 /** The short block `npm start` prints: where the service is and what it still needs. */
-export function printStartupBanner(config: AppConfig, listeningUrl: string): void {
+export function printStartupBanner(config: AppConfig, listeningUrl: string, missing: string[]): void {
   const lines = [
     '',
     `  Server-side call logging is running (ROLE=${config.app.role})`,
@@ -10,12 +10,10 @@ export function printStartupBanner(config: AppConfig, listeningUrl: string): voi
     `  Health          ${listeningUrl}/health     Metrics ${listeningUrl}/metrics`,
     `  Database        ${config.database.embedded ? `embedded PostgreSQL in ${config.database.dataDir}` : 'DATABASE_URL'}`,
   ];
-  const missing: string[] = [];
-  if (!config.ringcentral.clientId || !config.ringcentral.clientSecret) {
-    missing.push('RingCentral app credentials: set RINGCENTRAL_CLIENT_ID and RINGCENTRAL_CLIENT_SECRET');
-  }
   if (missing.length) {
-    lines.push('', '  To log real calls you still need:', ...missing.map((m) => `    - ${m}`));
+    lines.push('', '  To log real calls you still need:', ...missing.map((m) => `    - ${m}`), '', '  Or try the whole loop on simulators first: npm run demo');
+  } else {
+    lines.push('', '  Logging is on for at least one account.');
   }
   console.log(lines.join('\n') + '\n');
 }
