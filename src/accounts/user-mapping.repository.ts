@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource } from 'typeorm';
+import { DataSource, type EntityManager } from 'typeorm';
 
 export interface UserMapping {
   rcExtensionId: string;
@@ -26,26 +26,43 @@ export class UserMappingRepository {
   }
 
   async upsert(accountId: string, mappings: UserMapping[]): Promise<void> {
-    if (!mappings.length) return;
-    await this.dataSource.query(
-      `INSERT INTO user_mappings (account_id, rc_extension_id, crm_user_id, crm_user_name, crm_user_email, source)
-       SELECT $1, * FROM unnest($2::text[], $3::text[], $4::text[], $5::text[], $6::text[])
-       ON CONFLICT (account_id, rc_extension_id) DO UPDATE SET crm_user_id = EXCLUDED.crm_user_id, crm_user_name = EXCLUDED.crm_user_name,
-         crm_user_email = EXCLUDED.crm_user_email, source = EXCLUDED.source, updated_at = now()`,
-      [
-        accountId,
-        mappings.map((m) => m.rcExtensionId),
-        mappings.map((m) => m.crmUserId),
-        mappings.map((m) => m.crmUserName ?? null),
-        mappings.map((m) => m.crmUserEmail ?? null),
-        mappings.map((m) => m.source),
-      ],
-    );
+    await upsertRows(this.dataSource.manager, accountId, mappings);
+  }
+
+  async deleteForExtensions(accountId: string, rcExtensionIds: string[]): Promise<void> {
+    if (!rcExtensionIds.length) return;
+    await this.dataSource.query('DELETE FROM user_mappings WHERE account_id = $1 AND rc_extension_id = ANY($2)', [accountId, rcExtensionIds]);
+  }
+
+  /** In one transaction: drops the rows of `dropSources`, then upserts `mappings` (re-initialising auto-matching). */
+  async replaceBySource(accountId: string, dropSources: ('auto' | 'manual')[], mappings: UserMapping[]): Promise<void> {
+    await this.dataSource.transaction(async (m) => {
+      await m.query('DELETE FROM user_mappings WHERE account_id = $1 AND source = ANY($2)', [accountId, dropSources]);
+      await upsertRows(m, accountId, mappings);
+    });
   }
 
   async deleteBySource(accountId: string, sources: ('auto' | 'manual')[]): Promise<void> {
     await this.dataSource.query('DELETE FROM user_mappings WHERE account_id = $1 AND source = ANY($2)', [accountId, sources]);
   }
+}
+
+async function upsertRows(manager: EntityManager, accountId: string, mappings: UserMapping[]): Promise<void> {
+  if (!mappings.length) return;
+  await manager.query(
+    `INSERT INTO user_mappings (account_id, rc_extension_id, crm_user_id, crm_user_name, crm_user_email, source)
+     SELECT $1, * FROM unnest($2::text[], $3::text[], $4::text[], $5::text[], $6::text[])
+     ON CONFLICT (account_id, rc_extension_id) DO UPDATE SET crm_user_id = EXCLUDED.crm_user_id, crm_user_name = EXCLUDED.crm_user_name,
+       crm_user_email = EXCLUDED.crm_user_email, source = EXCLUDED.source, updated_at = now()`,
+    [
+      accountId,
+      mappings.map((m) => m.rcExtensionId),
+      mappings.map((m) => m.crmUserId),
+      mappings.map((m) => m.crmUserName ?? null),
+      mappings.map((m) => m.crmUserEmail ?? null),
+      mappings.map((m) => m.source),
+    ],
+  );
 }
 
 function toMapping(r: Record<string, string | null>): UserMapping {

@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { EventEmitter2 } from '@nestjs/event-emitter';
 import { AccountEvents } from '../accounts/account.events';
 import { AccountsRepository } from '../accounts/accounts.repository';
-import type { AccountRow } from '../accounts/account.types';
+import type { AccountMode, AccountRow } from '../accounts/account.types';
 import { ConnectorSessionService } from '../accounts/connector-session.service';
 import { ServerLoggingSettingsRepository } from '../accounts/server-logging-settings.repository';
 import { CryptoService } from '../common/crypto/crypto.service';
@@ -42,7 +42,8 @@ export class AccountOnboardingService {
     const rcAccountId = String(login.extension.account?.id ?? '');
     if (!rcAccountId) throw AppError.validation('jwt', 'RingCentral did not say which account the JWT belongs to');
     if (expectedRcAccountId && rcAccountId !== expectedRcAccountId) {
-      throw AppError.validation('jwt', 'The JWT credential belongs to another RingCentral account');
+      // Not a malformed value but an attempt to act on another tenant: refused like any other cross-account access.
+      throw new AppError('FORBIDDEN', 'The JWT credential belongs to another RingCentral account', 'jwt');
     }
     const account = await this.accounts.findOrCreate(rcAccountId, this.crypto.hashId(rcAccountId));
     const extensionId = String(login.extension.id);
@@ -79,6 +80,17 @@ export class AccountOnboardingService {
     await this.settings.write(account.id, account.connectorId, values as Record<string, string>);
     this.sessions.invalidate(account.id);
     await this.events.emitAsync(AccountEvents.settingsChanged, { accountId: account.id });
+  }
+
+  /** Stores the admin's logging choices (the whole `settings` document) and/or the mode; resumes a paused account. */
+  async updateLoggingSettings(accountId: string, patch: { settings?: Record<string, unknown>; mode?: AccountMode }): Promise<void> {
+    await this.accounts.update(accountId, patch);
+    await this.announceSettingsChanged(accountId);
+  }
+
+  /** Tells the other features an admin changed something: logging paused for the admin resumes. */
+  async announceSettingsChanged(accountId: string): Promise<void> {
+    await this.events.emitAsync(AccountEvents.settingsChanged, { accountId });
   }
 
   /** Turns logging on or off; on creates the subscription (409 naming what is missing), off deletes it. */

@@ -1,9 +1,40 @@
 import { Module } from '@nestjs/common';
 import { AccountOnboardingService } from './account-onboarding.service';
+import { AdminAuthGuard } from './auth/admin-auth.guard';
+import { AdminTokenCache } from './auth/admin-token.cache';
+import { AdminCallLogRepository } from './call-logs/admin-call-log.repository';
+import { CallLogReportService } from './call-logs/call-log-report.service';
+import { CallLogsController } from './call-logs/call-logs.controller';
+import { RingCentralCredentialsController } from './credentials/ringcentral-credentials.controller';
+import { ServerLoggingSettingsController } from './server-logging-settings/server-logging-settings.controller';
+import { ServerLoggingSettingsService } from './server-logging-settings/server-logging-settings.service';
+import { AccountSettingsService } from './settings/account-settings.service';
+import { SettingsController } from './settings/settings.controller';
+import { AdminSubscriptionRepository } from './subscription/admin-subscription.repository';
+import { AdminSubscriptionService } from './subscription/admin-subscription.service';
+import { SubscriptionController } from './subscription/subscription.controller';
+import { UserMappingsController } from './user-mappings/user-mappings.controller';
+import { UserMappingsService } from './user-mappings/user-mappings.service';
 
-/** The admin API: enabling, configuring and watching server-side logging (controllers arrive with their issue). */
+/**
+ * The admin API (issue 5): enabling, configuring and watching server-side logging, for the account of the
+ * RingCentral admin token on each request. Subscriptions and logging are reached only through AccountEvents and
+ * jobs; their tables are read through this module's own read models.
+ */
 @Module({
-  providers: [AccountOnboardingService],
+  controllers: [RingCentralCredentialsController, SettingsController, ServerLoggingSettingsController, UserMappingsController, SubscriptionController, CallLogsController],
+  providers: [
+    AccountOnboardingService,
+    AdminTokenCache,
+    AdminAuthGuard,
+    AccountSettingsService,
+    ServerLoggingSettingsService,
+    UserMappingsService,
+    AdminSubscriptionRepository,
+    AdminSubscriptionService,
+    AdminCallLogRepository,
+    CallLogReportService,
+  ],
   exports: [AccountOnboardingService],
 })
 export class AdminModule {}

@@ -1,0 +1,15 @@
+import { decodeCursor, encodeCursor } from './call-log-cursor';
+
+describe('call-log cursor', () => {
+  it('round-trips with microseconds kept', () => {
+    const cursor = { endedAt: '2025-01-02T03:04:05.123456Z', id: '5b0c1a9e-4f7b-4b43-9b8e-0d6f1f2a3b4c' };
+    expect(decodeCursor(encodeCursor(cursor))).toEqual(cursor);
+  });
+
+  it.each(['', 'garbage', Buffer.from('["x","y"]').toString('base64url'), Buffer.from('{"a":1}').toString('base64url'), Buffer.from('["2025-01-02T03:04:05.123456Z","1; DROP"]').toString('base64url')])(
+    'refuses %j',
+    (value) => {
+      expect(decodeCursor(value)).toBeUndefined();
+    },
+  );
+});

@@ -1,0 +1,31 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource } from 'typeorm';
+
+export interface SubscriptionView {
+  id: string | null;
+  status: string;
+  expiresAt: Date | null;
+  deliveryMode: string;
+  lastEventAt: Date | null;
+  lastError: string | null;
+}
+
+/**
+ * Read model of the `subscriptions` table for the admin API. The subscriptions feature owns and writes the table;
+ * admin may not import it (ARCHITECTURE.md §2), so it reads here and asks for changes through AccountEvents.
+ */
+@Injectable()
+export class AdminSubscriptionRepository {
+  constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
+
+  async findByAccount(accountId: string): Promise<SubscriptionView | undefined> {
+    const [row] = await this.dataSource.query(
+      'SELECT rc_subscription_id, status, expires_at, delivery_mode, last_event_at, last_error FROM subscriptions WHERE account_id = $1',
+      [accountId],
+    );
+    return row
+      ? { id: row.rc_subscription_id, status: row.status, expiresAt: row.expires_at, deliveryMode: row.delivery_mode, lastEventAt: row.last_event_at, lastError: row.last_error }
+      : undefined;
+  }
+}
