@@ -75,7 +75,7 @@ async function main(): Promise<number> {
     adminDocs: `${urls.serviceUrl}/docs`,
     callLogs: `${urls.serviceUrl}/admin/call-logs`,
     sampleCrm: `${urls.crmUrl}/`,
-  });
+  }, new Map(calls.flatMap((c) => c.legs.map((l) => [`${l.telephonySessionId}:${l.extensionId}`, c.sentAt] as const))));
   out('\nSummary');
   out(renderSummary(summary));
   if (options.json) out(`DEMO_SUMMARY ${JSON.stringify(summary)}`);

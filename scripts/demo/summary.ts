@@ -2,6 +2,8 @@ import { requestJson } from './http-json';
 
 export interface CallLogItem {
   id: string;
+  telephonySessionId: string;
+  rcExtensionId: string;
   status: 'pending' | 'logging' | 'logged' | 'skipped' | 'failed';
   reason: string | null;
   callEndedAt: string;
@@ -38,10 +40,15 @@ export interface DemoSummary {
   urls: { adminDocs: string; callLogs: string; sampleCrm: string };
 }
 
-export function summarise(callsPlaced: number, legsEnded: number, items: CallLogItem[], crmRequests: number, crmActivities: number, urls: DemoSummary['urls']): DemoSummary {
+/**
+ * `sentAt`: per `<telephonySessionId>:<rcExtensionId>`, when the simulator was asked to play that call. The simulator
+ * plays a whole call at once with its timeline laid out in the past, so an agent who left mid-call (a transfer) has an
+ * end time long before its notifications were sent; latency counts from the later of the two.
+ */
+export function summarise(callsPlaced: number, legsEnded: number, items: CallLogItem[], crmRequests: number, crmActivities: number, urls: DemoSummary['urls'], sentAt: Map<string, number> = new Map()): DemoSummary {
   const latencies = items
     .filter((i) => i.status === 'logged' && i.loggedAt)
-    .map((i) => (Date.parse(i.loggedAt!) - Date.parse(i.callEndedAt)) / 1000)
+    .map((i) => (Date.parse(i.loggedAt!) - Math.max(Date.parse(i.callEndedAt), sentAt.get(`${i.telephonySessionId}:${i.rcExtensionId}`) ?? 0)) / 1000)
     .sort((a, b) => a - b);
   const pick = (q: number) => (latencies.length ? Math.round(latencies[Math.min(latencies.length - 1, Math.floor(q * latencies.length))]! * 100) / 100 : null);
   const skipped: Record<string, number> = {};
