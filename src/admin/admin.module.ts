@@ -1,10 +1,12 @@
 import { Module } from '@nestjs/common';
+import { PluginsModule } from '../plugins/plugins.module';
 import { AccountOnboardingService } from './account-onboarding.service';
 import { AdminAuthGuard } from './auth/admin-auth.guard';
 import { AdminTokenCache } from './auth/admin-token.cache';
 import { AdminCallLogRepository } from './call-logs/admin-call-log.repository';
 import { CallLogReportService } from './call-logs/call-log-report.service';
 import { CallLogsController } from './call-logs/call-logs.controller';
+import { PluginsController } from './plugins/plugins.controller';
 import { RingCentralCredentialsController } from './credentials/ringcentral-credentials.controller';
 import { ServerLoggingSettingsController } from './server-logging-settings/server-logging-settings.controller';
 import { ServerLoggingSettingsService } from './server-logging-settings/server-logging-settings.service';
@@ -22,7 +24,16 @@ import { UserMappingsService } from './user-mappings/user-mappings.service';
  * jobs; their tables are read through this module's own read models.
  */
 @Module({
-  controllers: [RingCentralCredentialsController, SettingsController, ServerLoggingSettingsController, UserMappingsController, SubscriptionController, CallLogsController],
+  imports: [PluginsModule],
+  controllers: [
+    RingCentralCredentialsController,
+    SettingsController,
+    ServerLoggingSettingsController,
+    UserMappingsController,
+    SubscriptionController,
+    CallLogsController,
+    PluginsController,
+  ],
   providers: [
     AccountOnboardingService,
     AdminTokenCache,

@@ -16,6 +16,12 @@ export interface JobPayloads {
   'session.settle': { accountId: string; telephonySessionId: string };
   /** Log one ended agent leg (a call_logs row) into the account's CRM. */
   'call.log': { callLogId: string };
+  /** Token sync + dispatch of one async plugin task (an async_plugin_tasks row) after its call was logged. */
+  'plugins.dispatch': { taskId: string };
+  /** Act on an async plugin's accepted callback: append its note to the CRM log, or record its failure. */
+  'plugins.callback': { taskId: string };
+  /** Tick: delete expired async plugin tasks. */
+  'plugins.purge': TickPayload;
 }
 
 export type JobName = keyof JobPayloads;
@@ -33,6 +39,9 @@ export const JOB_NAMES = [
   'events.fold',
   'session.settle',
   'call.log',
+  'plugins.dispatch',
+  'plugins.callback',
+  'plugins.purge',
 ] as const satisfies readonly JobName[];
 
 // Compile-time check that JOB_NAMES lists every key of JobPayloads.

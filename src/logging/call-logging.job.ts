@@ -4,9 +4,10 @@ import type { AccountRow } from '../accounts/account.types';
 import { ConnectorSessionService, type ConnectorSession } from '../accounts/connector-session.service';
 import { ExtensionDirectoryRepository } from '../accounts/extension-directory.repository';
 import { resolveLoggingSettings } from '../accounts/logging-settings';
-import { ConnectorErrorPolicy, type RcCallLog } from '../connectors';
+import { type AdditionalSubmission, ConnectorErrorPolicy, type RcCallLog } from '../connectors';
 import { JobHandler } from '../jobs/job-handler.decorator';
 import { JobQueue } from '../jobs/job-queue.service';
+import { AsyncPluginService, honouredFields, PluginChainService, type PluginRun, type SyncChainResult } from '../plugins';
 import { AccountConcurrencyLimiter } from './account-concurrency.limiter';
 import { filterLeg } from './call-filter';
 import { CallLogRepository, type TimelineEntry } from './call-log.repository';
@@ -35,6 +36,8 @@ export class CallLoggingJob {
     private readonly limiter: AccountConcurrencyLimiter,
     private readonly queue: JobQueue,
     private readonly metrics: LoggingMetrics,
+    private readonly pluginChain: PluginChainService,
+    private readonly asyncPlugins: AsyncPluginService,
   ) {}
 
   @JobHandler('call.log', { concurrency: 16, batchSize: 32 })
@@ -123,17 +126,44 @@ export class CallLoggingJob {
         durationSeconds: leg.talkSeconds,
         sessionId: leg.sessionId,
       };
-      const subject = composeSubject(composeInput);
-      const composedLogDetails = composeLogDetails(session.manifest.logFormat, composeInput, settings.logDetails);
+      const callLog = toRcCallLog(leg, agent?.extensionNumber);
+      const defaultSubject = composeSubject(composeInput);
+      const defaultSubmission: AdditionalSubmission = { isAssignedToUser: owner.source === 'agent-mapping', adminAssignedUserRcId: leg.rcExtensionId };
+      // Sync plugins see App Connect's create payload and may change the note, subject and additionalSubmission.
+      const hashedExtensionId = this.sessions.hashedId(leg.rcExtensionId);
+      const chain = await this.pluginChain.run({
+        accountId: account.id,
+        logType: 'call',
+        operation: 'createCallLog',
+        attempt: leg.attempts,
+        hashedExtensionId,
+        payload: {
+          logInfo: { ...callLog, customSubject: defaultSubject },
+          rcExtensionId: leg.rcExtensionId,
+          contactId: contact?.id ?? null,
+          contactType: contact?.type ?? '',
+          contactName: contact?.name ?? leg.otherName ?? '',
+          note: '',
+          additionalSubmission: defaultSubmission,
+        },
+      });
+      this.recordPluginRuns(chain.runs, timeline);
+      if (chain.outcome === 'blocked') {
+        this.metrics.crmRequests.inc({ connector: session.connector.id }, crmRequests);
+        return this.onPluginBlocked(leg, chain, timeline);
+      }
+      const fromPlugins = honouredFields(chain.payload);
+      const composedLogDetails = composeLogDetails(session.manifest.logFormat, { ...composeInput, note: fromPlugins.note || undefined }, settings.logDetails);
       crmRequests++;
       const { logId } = await session.connector.createCallLog({
         ctx: session.ctx,
         authHeader: session.authHeader,
         user: owner.owner,
         contactInfo: { id: contact?.id ?? null, name: contact?.name ?? leg.otherName ?? undefined, phoneNumber: phoneNumber ?? leg.otherNumber ?? '', type: contact?.type },
-        callLog: toRcCallLog(leg, agent?.extensionNumber),
-        subject,
-        additionalSubmission: { isAssignedToUser: owner.source === 'agent-mapping', adminAssignedUserRcId: leg.rcExtensionId },
+        callLog,
+        subject: fromPlugins.subject ?? defaultSubject,
+        ...(fromPlugins.note && { note: fromPlugins.note }),
+        additionalSubmission: (fromPlugins.additionalSubmission as AdditionalSubmission | undefined) ?? defaultSubmission,
         composedLogDetails,
         hashedAccountId: account.hashedAccountId,
         isFromSSCL: true,
@@ -142,7 +172,17 @@ export class CallLoggingJob {
       });
       this.metrics.crmLatency.observe({ connector: session.connector.id, outcome: 'ok' }, (Date.now() - started) / 1000);
       timeline.push({ kind: 'crm', detail: { operation: 'createCallLog', outcome: 'created', crmLogId: logId, ms: Date.now() - started } });
-      await this.callLogs.markLogged(leg.id, { crmLogId: logId, contactId: contact?.id, crmUserId: owner.owner.id, ownerSource: owner.source });
+      // Before markLogged, so a crash in between still dispatches them on the retry (tasks are created once per call).
+      const scheduled = await this.asyncPlugins.schedule({ accountId: account.id, callLogId: leg.id, logType: 'call', operation: 'createCallLog', payload: chain.payload, hashedExtensionId });
+      for (const plugin of scheduled) timeline.push({ kind: 'plugin-async', detail: { plugin, outcome: 'scheduled' } });
+      const skipped = chain.runs.filter((r) => r.action === 'ignored').map((r) => r.pluginId);
+      await this.callLogs.markLogged(leg.id, {
+        crmLogId: logId,
+        contactId: contact?.id,
+        crmUserId: owner.owner.id,
+        ownerSource: owner.source,
+        ...(skipped.length && { reason: `plugin-skipped:${skipped.join(',')}` }),
+      });
       timeline.push({ kind: 'logged', detail: { crmLogId: logId } });
       this.metrics.logsCreated.inc({ connector: session.connector.id });
       this.metrics.crmRequests.inc({ connector: session.connector.id }, crmRequests);
@@ -152,6 +192,33 @@ export class CallLoggingJob {
       this.metrics.crmLatency.observe({ connector: session.connector.id, outcome: 'error' }, (Date.now() - started) / 1000);
       return this.onFailure(leg, account, error, timeline);
     }
+  }
+
+  /** One timeline entry per plugin run; a failure the `skip` policy let through also gets a warning. */
+  private recordPluginRuns(runs: PluginRun[], timeline: TimelineEntry[]): void {
+    for (const run of runs) {
+      this.metrics.pluginInvocations.inc({ plugin: run.pluginId, kind: 'sync', outcome: run.outcome });
+      const { pluginId, ...detail } = run;
+      timeline.push({ kind: 'plugin', detail: { plugin: pluginId, ...detail } });
+      if (run.action === 'ignored') {
+        timeline.push({ kind: 'plugin-warning', detail: { plugin: pluginId, policy: 'skip', reason: `logged without this plugin's change: ${run.reason}` } });
+      }
+    }
+  }
+
+  /** A `block` plugin failed: the log waits and is tried again with backoff, or fails once the plugin's limit is reached. */
+  private async onPluginBlocked(leg: CallLogRecord, chain: Extract<SyncChainResult, { outcome: 'blocked' }>, timeline: TimelineEntry[]): Promise<void> {
+    const reason = `plugin-blocked:${chain.pluginId}`;
+    if (chain.retryDelayMs === null) {
+      timeline.push({ kind: 'plugin-blocked', detail: { plugin: chain.pluginId, action: 'fail', reason: chain.reason } });
+      this.metrics.logsFailed.inc({ reason: 'plugin-blocked' });
+      return this.callLogs.markFailed(leg.id, chain.reason, reason);
+    }
+    const at = new Date(Date.now() + chain.retryDelayMs);
+    timeline.push({ kind: 'plugin-blocked', detail: { plugin: chain.pluginId, action: 'retry', retryAt: at.toISOString(), reason: chain.reason } });
+    await this.callLogs.markWaiting(leg.id, chain.reason, at, reason);
+    await this.queue.enqueue('call.log', { callLogId: leg.id }, { startAfter: at, retryLimit: 3 });
+    this.metrics.retries.inc({ code: 'PLUGIN' });
   }
 
   private async skip(leg: CallLogRecord, reason: string, timeline: TimelineEntry[], detail: Record<string, unknown>): Promise<void> {

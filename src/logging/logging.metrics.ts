@@ -12,6 +12,7 @@ export class LoggingMetrics {
   readonly crmRequests: Counter<'connector'>;
   readonly crmLatency: Histogram<'connector' | 'outcome'>;
   readonly callEndToLog: Histogram<string>;
+  readonly pluginInvocations: Counter<'plugin' | 'kind' | 'outcome'>;
 
   constructor(metrics: MetricsService) {
     const registers = [metrics.registry];
@@ -31,6 +32,12 @@ export class LoggingMetrics {
       name: 'sscl_call_end_to_log_seconds',
       help: 'From the end of the call to its CRM log.',
       buckets: [0.25, 0.5, 1, 2, 5, 10, 30, 60, 300, 1800],
+      registers,
+    });
+    this.pluginInvocations = new Counter({
+      name: 'sscl_plugin_invocations_total',
+      help: 'Plugin runs by plugin, kind (sync, async-dispatch, async-callback) and outcome.',
+      labelNames: ['plugin', 'kind', 'outcome'],
       registers,
     });
   }

@@ -1,4 +1,5 @@
 import { Module } from '@nestjs/common';
+import { PluginsModule } from '../plugins';
 import { AccountConcurrencyLimiter } from './account-concurrency.limiter';
 import { CallLogRepository } from './call-log.repository';
 import { CallLoggingJob } from './call-logging.job';
@@ -6,10 +7,12 @@ import { ContactResolver } from './contact-resolver.service';
 import { LoggingMetrics } from './logging.metrics';
 import { LoggingResumeListener } from './logging-resume.listener';
 import { OwnerResolver } from './owner-resolver';
+import { PluginTasksJob } from './plugin-tasks.job';
 
-/** The call-logging pipeline: an ended leg -> filters, contact, owner, composition -> createCallLog, exactly once. */
+/** The call-logging pipeline: an ended leg -> filters, contact, owner, sync plugins, composition -> createCallLog, exactly once. */
 @Module({
-  providers: [LoggingResumeListener, CallLogRepository, CallLoggingJob, ContactResolver, OwnerResolver, AccountConcurrencyLimiter, LoggingMetrics],
+  imports: [PluginsModule],
+  providers: [LoggingResumeListener, CallLogRepository, CallLoggingJob, PluginTasksJob, ContactResolver, OwnerResolver, AccountConcurrencyLimiter, LoggingMetrics],
   exports: [CallLogRepository],
 })
 export class LoggingModule {}

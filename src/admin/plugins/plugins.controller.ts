@@ -1,0 +1,75 @@
+import { Body, Controller, Delete, Get, Headers, HttpCode, Param, Patch, Post } from '@nestjs/common';
+import { ApiBody, ApiNoContentResponse, ApiNotFoundResponse, ApiOkResponse, ApiOperation } from '@nestjs/swagger';
+import { PluginAdminService } from '../../plugins/plugin-admin.service';
+import type { LicenseReport, PluginView } from '../../plugins/plugin.types';
+import { AdminApi } from '../auth/admin-api.decorator';
+import { CurrentAdmin, type AdminPrincipal } from '../auth/admin-principal';
+import { ApiErrorDto } from '../common/api-error.dto';
+
+const INSTALL_BODY = {
+  schema: {
+    type: 'object',
+    required: ['manifest'],
+    properties: {
+      manifest: {
+        type: 'object',
+        description: 'The plugin platform manifest entry: endpointUrl, userRegisterEndpointUrl, supportedLogTypes, isAsync, tokenSyncUrl, licenseStatusUrl, config fields',
+      },
+      pluginId: { type: 'string', description: 'Stored under this id (default manifest.name)' },
+      config: { type: 'object', description: 'App Connect plugin config: { <field>: { value } }' },
+      position: { type: 'integer', description: 'Place in the sync chain (1 = first)' },
+      enabled: { type: 'boolean' },
+      failurePolicy: { type: 'string', enum: ['block', 'skip'], description: 'block (default): the log waits and retries; skip: logged without this plugin' },
+      timeoutMs: { type: 'integer' },
+      maxAttempts: { type: 'integer' },
+    },
+  },
+};
+
+/**
+ * The account's plugins. Validation lives in PluginAdminService (400 naming the field); installing registers the
+ * account with the plugin server using the calling admin's own RingCentral token, which is never stored.
+ */
+@AdminApi()
+@Controller('admin/plugins')
+export class PluginsController {
+  constructor(private readonly plugins: PluginAdminService) {}
+
+  @Get()
+  @ApiOperation({ summary: 'Installed plugins, in chain order' })
+  list(@CurrentAdmin() admin: AdminPrincipal): Promise<PluginView[]> {
+    return this.plugins.list(admin.account.id);
+  }
+
+  @Post()
+  @ApiOperation({ summary: 'Install a plugin from its manifest (registers the account with the plugin server)' })
+  @ApiBody(INSTALL_BODY)
+  install(@CurrentAdmin() admin: AdminPrincipal, @Headers('authorization') authorization: string, @Body() body: Record<string, unknown>): Promise<PluginView> {
+    const rcAccessToken = authorization.replace(/^Bearer\s+/i, '');
+    return this.plugins.install({ id: admin.account.id, rcAccountId: admin.rcAccountId }, { ...body, rcAccessToken } as never);
+  }
+
+  @Patch(':id')
+  @ApiOperation({ summary: 'Change config, position, enabled, failurePolicy, timeoutMs or maxAttempts' })
+  @ApiNotFoundResponse({ type: ApiErrorDto })
+  update(@CurrentAdmin() admin: AdminPrincipal, @Param('id') id: string, @Body() body: Record<string, unknown>): Promise<PluginView> {
+    return this.plugins.update(admin.account.id, id, body);
+  }
+
+  @Delete(':id')
+  @HttpCode(204)
+  @ApiOperation({ summary: 'Uninstall a plugin' })
+  @ApiNoContentResponse()
+  @ApiNotFoundResponse({ type: ApiErrorDto })
+  async uninstall(@CurrentAdmin() admin: AdminPrincipal, @Param('id') id: string): Promise<void> {
+    await this.plugins.uninstall(admin.account.id, id);
+  }
+
+  @Get(':id/license')
+  @ApiOperation({ summary: "Ask the plugin for the account's license status now" })
+  @ApiOkResponse({ description: '{ pluginId, licenseStatus, licenseStatusDescription, state, checkedAt }' })
+  @ApiNotFoundResponse({ type: ApiErrorDto })
+  license(@CurrentAdmin() admin: AdminPrincipal, @Param('id') id: string): Promise<LicenseReport> {
+    return this.plugins.licenseStatus(admin.account.id, id);
+  }
+}

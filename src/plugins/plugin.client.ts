@@ -1,0 +1,100 @@
+import { Injectable } from '@nestjs/common';
+import { PluginCallError } from './plugin-call.error';
+
+/** The header App Connect plugins rotate their bearer token with (the template sets it when 7 days or less remain). */
+export const REFRESHED_TOKEN_HEADER = 'x-refreshed-jwt-token';
+/** Plugin answers are payloads of one call; anything bigger is a broken plugin, not a payload. */
+const MAX_ANSWER_BYTES = 1024 * 1024;
+
+export interface PluginRequest {
+  method: 'GET' | 'POST';
+  url: string;
+  /** Sent as `Authorization: Bearer <token>`. */
+  token?: string;
+  body?: unknown;
+  timeoutMs: number;
+  /** For messages: `sync`, `token-sync`, `register`, ... */
+  operation: string;
+}
+
+export interface PluginResponse {
+  status: number;
+  /** Parsed JSON; undefined for an empty body. */
+  body: unknown;
+  /** False when the body was not JSON (then `body` is the text). */
+  json: boolean;
+  refreshedToken?: string;
+}
+
+/**
+ * HTTP to plugin servers: one request under a timeout, no redirects (a bearer token must not follow one to another
+ * host), a non-2xx answer thrown as PluginCallError with the rotated token it may carry.
+ */
+@Injectable()
+export class PluginClient {
+  async request(req: PluginRequest): Promise<PluginResponse> {
+    let res: Response;
+    try {
+      res = await fetch(req.url, {
+        method: req.method,
+        redirect: 'manual',
+        headers: {
+          Accept: 'application/json, text/plain;q=0.9',
+          ...(req.token !== undefined && { Authorization: `Bearer ${req.token}` }),
+          ...(req.body !== undefined && { 'Content-Type': 'application/json' }),
+        },
+        body: req.body === undefined ? undefined : JSON.stringify(req.body),
+        signal: AbortSignal.timeout(req.timeoutMs),
+      });
+    } catch (error) {
+      const name = (error as Error)?.name;
+      if (name === 'TimeoutError' || name === 'AbortError') throw new PluginCallError('timeout', `${req.operation}: no answer within ${req.timeoutMs} ms`);
+      throw new PluginCallError('network', `${req.operation}: could not reach the plugin (${describeCause(error)})`);
+    }
+    const refreshedToken = res.headers.get(REFRESHED_TOKEN_HEADER)?.trim() || undefined;
+    let text: string;
+    try {
+      text = await readCapped(res, MAX_ANSWER_BYTES);
+    } catch (error) {
+      if ((error as Error)?.name === 'TimeoutError') throw new PluginCallError('timeout', `${req.operation}: the answer did not arrive within ${req.timeoutMs} ms`, res.status, refreshedToken);
+      throw new PluginCallError('bad-response', `${req.operation}: ${(error as Error).message}`, res.status, refreshedToken);
+    }
+    if (res.status < 200 || res.status > 299) {
+      throw new PluginCallError('http', `${req.operation}: the plugin answered HTTP ${res.status}`, res.status, refreshedToken);
+    }
+    if (text.trim() === '') return { status: res.status, body: undefined, json: true, refreshedToken };
+    try {
+      return { status: res.status, body: JSON.parse(text), json: true, refreshedToken };
+    } catch {
+      return { status: res.status, body: text, json: false, refreshedToken };
+    }
+  }
+}
+
+async function readCapped(res: Response, limit: number): Promise<string> {
+  const declared = Number(res.headers.get('content-length'));
+  if (Number.isFinite(declared) && declared > limit) {
+    await res.body?.cancel().catch(() => undefined);
+    throw new Error(`the answer is larger than ${limit} bytes`);
+  }
+  if (!res.body) return '';
+  const reader = res.body.getReader();
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    size += value.byteLength;
+    if (size > limit) {
+      await reader.cancel().catch(() => undefined);
+      throw new Error(`the answer is larger than ${limit} bytes`);
+    }
+    chunks.push(value);
+  }
+  return Buffer.concat(chunks).toString('utf8');
+}
+
+function describeCause(error: unknown): string {
+  const cause = (error as { cause?: { code?: unknown } })?.cause;
+  return typeof cause?.code === 'string' ? cause.code : 'network error';
+}
