@@ -1,7 +1,8 @@
 import { Controller, Get, Header, Res } from '@nestjs/common';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
-import { HealthCheck, HealthCheckService, TypeOrmHealthIndicator } from '@nestjs/terminus';
+import { HealthCheck, HealthCheckService } from '@nestjs/terminus';
 import type { Response } from 'express';
+import { DatabaseHealthIndicator } from './database.health';
 import { MetricsService } from './metrics.service';
 import { QueueHealthIndicator } from './queue.health';
 
@@ -10,7 +11,7 @@ import { QueueHealthIndicator } from './queue.health';
 export class HealthController {
   constructor(
     private readonly health: HealthCheckService,
-    private readonly db: TypeOrmHealthIndicator,
+    private readonly db: DatabaseHealthIndicator,
     private readonly queue: QueueHealthIndicator,
     private readonly metrics: MetricsService,
   ) {}
@@ -19,7 +20,7 @@ export class HealthController {
   @HealthCheck()
   @ApiOperation({ summary: 'Database and job queue reachability (503 when either is down)' })
   check() {
-    return this.health.check([() => this.db.pingCheck('database', { timeout: 3000 }), () => this.queue.check('queue')]);
+    return this.health.check([() => this.db.check('database'), () => this.queue.check('queue')]);
   }
 
   @Get('metrics')
