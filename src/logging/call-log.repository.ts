@@ -2,43 +2,13 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { queryRows } from '../database/query-rows';
+import { toCallLogRow } from '../accounts/call-log-row';
 import type { CallLogRecord } from './call-log.types';
 
 export interface TimelineEntry {
   kind: string;
   detail?: Record<string, unknown>;
   at?: Date;
-}
-
-export function toCallLogRecord(r: Record<string, any>): CallLogRecord {
-  return {
-    id: r.id,
-    accountId: r.account_id,
-    telephonySessionId: r.telephony_session_id,
-    sessionId: r.session_id,
-    rcExtensionId: r.rc_extension_id,
-    direction: r.direction,
-    kind: r.kind,
-    result: r.result,
-    internal: r.internal,
-    otherNumber: r.other_number,
-    otherName: r.other_name,
-    agentNumber: r.agent_number,
-    startedAt: r.started_at,
-    answeredAt: r.answered_at,
-    callEndedAt: r.call_ended_at,
-    talkSeconds: r.talk_seconds,
-    recorded: r.recorded,
-    status: r.status,
-    reason: r.reason,
-    attempts: r.attempts,
-    lastError: r.last_error,
-    crmLogId: r.crm_log_id,
-    contactId: r.contact_id,
-    crmUserId: r.crm_user_id,
-    ownerSource: r.owner_source,
-    loggedAt: r.logged_at,
-  };
 }
 
 /** call_logs status transitions (pending -> logging -> logged | skipped | failed) and each call's timeline. */
@@ -57,12 +27,12 @@ export class CallLogRepository {
        WHERE id = $1 AND status IN ('pending', 'logging') RETURNING *`,
       [id],
     );
-    return row ? toCallLogRecord(row) : undefined;
+    return row ? toCallLogRow(row) : undefined;
   }
 
   async findById(accountId: string, id: string): Promise<CallLogRecord | undefined> {
     const [row] = await this.dataSource.query('SELECT * FROM call_logs WHERE account_id = $1 AND id = $2', [accountId, id]);
-    return row ? toCallLogRecord(row) : undefined;
+    return row ? toCallLogRow(row) : undefined;
   }
 
   async markLogged(id: string, outcome: { crmLogId: string; contactId?: string; crmUserId: string; ownerSource: string; reason?: string }): Promise<void> {

@@ -2,9 +2,10 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, type EntityManager } from 'typeorm';
 import { queryRows } from '../../database/query-rows';
+import { type CallLogRow, type CallLogStatus, toCallLogRow } from '../../accounts/call-log-row';
 import type { CallLogCursor } from './call-log-cursor';
 
-export type CallLogStatus = 'pending' | 'logging' | 'logged' | 'skipped' | 'failed';
+export type { CallLogStatus };
 
 export interface CallLogFilter {
   statuses?: CallLogStatus[];
@@ -16,36 +17,7 @@ export interface CallLogFilter {
   rcExtensionId?: string;
 }
 
-export interface CallLogView {
-  id: string;
-  telephonySessionId: string;
-  sessionId: string | null;
-  rcExtensionId: string;
-  partyId: string;
-  direction: string;
-  kind: string;
-  result: string;
-  internal: boolean;
-  otherNumber: string | null;
-  otherName: string | null;
-  agentNumber: string | null;
-  startedAt: Date;
-  answeredAt: Date | null;
-  callEndedAt: Date;
-  talkSeconds: number;
-  recorded: boolean;
-  queueCall: boolean;
-  status: CallLogStatus;
-  reason: string | null;
-  attempts: number;
-  lastError: string | null;
-  nextAttemptAt: Date | null;
-  crmLogId: string | null;
-  contactId: string | null;
-  crmUserId: string | null;
-  ownerSource: string | null;
-  loggedAt: Date | null;
-  createdAt: Date;
+export interface CallLogView extends CallLogRow {
   /** Keyset position of the row (microseconds, UTC). */
   cursor: CallLogCursor;
 }
@@ -71,38 +43,7 @@ const ENDED_KEY = `to_char(call_ended_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:
 const COLUMNS = `*, ${ENDED_KEY} AS ended_key`;
 
 function toView(r: Record<string, any>): CallLogView {
-  return {
-    id: r.id,
-    telephonySessionId: r.telephony_session_id,
-    sessionId: r.session_id,
-    rcExtensionId: r.rc_extension_id,
-    partyId: r.party_id,
-    direction: r.direction,
-    kind: r.kind,
-    result: r.result,
-    internal: r.internal,
-    otherNumber: r.other_number,
-    otherName: r.other_name,
-    agentNumber: r.agent_number,
-    startedAt: r.started_at,
-    answeredAt: r.answered_at,
-    callEndedAt: r.call_ended_at,
-    talkSeconds: r.talk_seconds,
-    recorded: r.recorded,
-    queueCall: r.queue_call,
-    status: r.status,
-    reason: r.reason,
-    attempts: r.attempts,
-    lastError: r.last_error,
-    nextAttemptAt: r.next_attempt_at,
-    crmLogId: r.crm_log_id,
-    contactId: r.contact_id,
-    crmUserId: r.crm_user_id,
-    ownerSource: r.owner_source,
-    loggedAt: r.logged_at,
-    createdAt: r.created_at,
-    cursor: { endedAt: r.ended_key, id: r.id },
-  };
+  return { ...toCallLogRow(r), cursor: { endedAt: r.ended_key, id: r.id } };
 }
 
 /** `WHERE` conditions for a filter; parameters are appended to `values` (the account id is always $1). */
