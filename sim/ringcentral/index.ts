@@ -1,5 +1,6 @@
 export { RingCentralSim, startRingCentralSim, type SubscriptionSnapshot } from './ringcentral-sim';
 export type { PlayRandomOptions, ReplayOptions } from './scenario-engine';
+export type { DeliveryListener, DeliveryRecord } from './notification-dispatcher';
 export { SCENARIO_NAMES, DEFAULT_MIX } from './scenarios';
 export {
   DEFAULT_CLIENT_ID, DEFAULT_CLIENT_SECRET, DEFAULT_SCOPES,

@@ -29,6 +29,21 @@ export interface DispatchResult {
   dropped: NotificationEnvelope[];
 }
 
+/** One webhook POST as the simulator made it (benchmarks time the pipeline from `sentAt`). */
+export interface DeliveryRecord {
+  envelope: NotificationEnvelope;
+  /** Epoch ms when the POST started and when its answer (or failure) came back. */
+  sentAt: number;
+  answeredAt: number;
+  ok: boolean;
+  status?: number;
+  /** Why a delivery failed, in the platform's wording (as in `blacklistedData.reason`). */
+  reason?: string;
+  duplicate: boolean;
+}
+
+export type DeliveryListener = (delivery: DeliveryRecord) => void;
+
 export interface DispatcherDeps {
   subscriptions: SubscriptionStore;
   knobs: SimKnobs;
@@ -37,6 +52,8 @@ export interface DispatcherDeps {
   ids: IdFactory;
   clock: Clock;
   stop: AbortSignal;
+  /** Told about every POST made (see RingCentralSim.onDelivery). */
+  listeners?: ReadonlySet<DeliveryListener>;
 }
 
 export function eventPath(accountId: string, extensionId?: string): string {
@@ -159,10 +176,13 @@ export class NotificationDispatcher {
     }
     stats.deliveries.attempted++;
     if (duplicate) stats.deliveries.duplicated++;
+    const sentAt = Date.now();
     const result = await postNotification(sub.address, item.envelope, sub.verificationToken, knobs.webhookTimeoutMs, stop);
+    const answeredAt = Date.now();
     if (result.ok) stats.deliveries.succeeded++;
     else stats.deliveries.failed++;
     subscriptions.recordDelivery(sub, result.ok, result.ok ? '' : result.reason, knobs.webhookFailureThreshold, clock.now());
+    for (const listener of this.deps.listeners ?? []) listener({ envelope: item.envelope, sentAt, answeredAt, ok: result.ok, status: result.status, reason: result.ok ? undefined : result.reason, duplicate });
     return true;
   }
 }

@@ -5,6 +5,7 @@ import { sendApiError } from './api-errors';
 import { callLogRoutes } from './call-log.routes';
 import { absolutize } from './call-log-store';
 import { controlRoutes } from './control.routes';
+import type { DeliveryListener } from './notification-dispatcher';
 import { extensionRoutes } from './extension.routes';
 import { oauthRoutes } from './oauth.routes';
 import { type PlayRandomOptions, type ReplayOptions, ScenarioEngine } from './scenario-engine';
@@ -143,6 +144,16 @@ export class RingCentralSim {
 
   stats(): SimStats {
     return structuredClone(this.state.stats);
+  }
+
+  /**
+   * Calls `listener` after every webhook POST (notifications, duplicates included; not handshakes) with the envelope
+   * and when it was sent and answered, e.g. to time a pipeline from the delivery of a call's last notification.
+   * Returns the function that removes the listener.
+   */
+  onDelivery(listener: DeliveryListener): () => void {
+    this.state.deliveryListeners.add(listener);
+    return () => this.state.deliveryListeners.delete(listener);
   }
 
   resetStats(): void {

@@ -45,10 +45,14 @@ export class ScenarioEngine {
     const builder = ctx.builder;
     const pace = opts.pace ?? state.options.defaultPaceMs;
     const t0 = state.now() + (builder.eventCount - 1) * pace - builder.lastAt;
-    const events = builder.bodies(t0);
+    let events = builder.bodies(t0);
+    if (opts.leaveOpen) {
+      const firstEnd = events.findIndex((e) => e.parties.some((p) => p.status.code === 'Disconnected' || p.status.code === 'Gone'));
+      if (firstEnd >= 0) events = events.slice(0, firstEnd);
+    }
 
     const callLogRecordIds: string[] = [];
-    for (const draft of script.records) {
+    for (const draft of opts.leaveOpen ? [] : script.records) {
       const record = materializeRecord(draft, t0, accountId, state.ids);
       const startMs = t0 + draft.session.firstAt;
       const visibleAt = t0 + draft.session.lastAt + state.knobs.callLogDelayMs;
@@ -77,8 +81,8 @@ export class ScenarioEngine {
       accountId,
       telephonySessionIds: builder.sessions.map((s) => s.telephonySessionId),
       sessionIds: builder.sessions.map((s) => s.sessionId),
-      legs: script.legs.map((l) => expectedLeg(l, t0)),
-      noLeg: script.noLeg.map((n) => ({
+      legs: opts.leaveOpen ? [] : script.legs.map((l) => expectedLeg(l, t0)),
+      noLeg: (opts.leaveOpen ? [] : script.noLeg).map((n) => ({
         telephonySessionId: n.party.session.telephonySessionId,
         partyId: n.party.id,
         extensionId: n.party.data.extensionId,
@@ -89,7 +93,7 @@ export class ScenarioEngine {
       events,
       delivered,
       dropped,
-      endTime: iso(t0 + builder.lastAt),
+      endTime: opts.leaveOpen ? (events.at(-1)?.eventTime ?? iso(t0)) : iso(t0 + builder.lastAt),
     };
   }
 

@@ -1,7 +1,7 @@
 import { AccountStore } from './account-store';
 import { CallLogStore } from './call-log-store';
 import { JwtCredentials } from './jwt-credentials';
-import { NotificationDispatcher } from './notification-dispatcher';
+import { type DeliveryListener, NotificationDispatcher } from './notification-dispatcher';
 import { IdFactory, Rng } from './random';
 import { RateLimiter } from './rate-limiter';
 import { type RingCentralSimOptions, type SimKnobs, knobsOf } from './sim-options';
@@ -26,6 +26,8 @@ export class SimState {
   readonly faultRng: Rng;
   /** Aborted on close: pending deliveries and handshakes stop. */
   readonly stop = new AbortController();
+  /** Observers of webhook POSTs (RingCentralSim.onDelivery). */
+  readonly deliveryListeners = new Set<DeliveryListener>();
   stats: SimStats = emptyStats();
 
   constructor(readonly options: RingCentralSimOptions) {
@@ -46,6 +48,7 @@ export class SimState {
       ids: new IdFactory(this.deliveryRng),
       clock: options.clock,
       stop: this.stop.signal,
+      listeners: this.deliveryListeners,
     });
   }
 

@@ -220,6 +220,11 @@ export interface PlayOptions {
   hangUpBy?: 'agent' | 'external';
   /** Status spelling used by the voicemail scenario (the platform says Voicemail, the spec VoiceMail). */
   voicemailStatus?: 'Voicemail' | 'VoiceMail';
+  /**
+   * Start the call but never end it: only the notifications before the first party ends (Disconnected or Gone) are
+   * delivered, no call-log record is filed, and the result has no legs. For "calls in flight" (memory benchmark).
+   */
+  leaveOpen?: boolean;
 }
 
 export interface PlayResult {
