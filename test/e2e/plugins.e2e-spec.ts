@@ -65,7 +65,12 @@ describe('plugins (sim/plugin + simulator + sample CRM e2e)', () => {
       'the call to be logged, skipped or failed',
     );
     const externalId = `${leg.telephonySessionId}:${leg.extensionId}`;
-    return { row, timeline: await timelineOf(row.id), activity: () => stack.crm.activities().find((a) => a.externalId === externalId) };
+    // An attempt's timeline entries are written in one insert just after its final status: wait for them.
+    const timeline = await waitFor(async () => {
+      const entries = await timelineOf(row.id);
+      return entries.length ? entries : undefined;
+    }, 10_000, 'the call timeline');
+    return { row, timeline, activity: () => stack.crm.activities().find((a) => a.externalId === externalId) };
   }
 
   /** What the plugin received for this account (by the bearer token's claims: held requests are not authenticated yet). */
