@@ -153,17 +153,17 @@ export function tableRows(r: BenchResult): string[][] {
       mark(r.pass.ringcentralRequestsPerLog),
     ],
     [
-      'CRM requests per logged call (every caller new)',
+      'CRM requests per logged call (random callers)',
       `**${n(cost.crmRequestsPerLog, 2)}**`,
       TARGETS.crmRequestsPerLog,
-      'floor 2: one contact lookup + one createCallLog',
+      '2 per new number: one contact lookup + one createCallLog',
       mark(r.pass.crmRequestsPerLog),
     ],
     [
       `CRM requests per logged call, repeat callers (${cost.repeatCallers.numbers} numbers, ${n(cost.repeatCallers.calls)} calls)`,
       `**${n(cost.crmRequestsPerLogRepeatCallers, 2)}**`,
       TARGETS.crmRequestsPerLogRepeatCallers,
-      'floor 1: createCallLog only',
+      '1 when every number is cached: createCallLog only',
       mark(r.pass.crmRequestsPerLogRepeatCallers),
     ],
     [

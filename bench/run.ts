@@ -425,6 +425,8 @@ async function main(): Promise<void> {
       `Intake measured on a ROLE=api process with no worker running; the load generator (autocannon) and the reference loop run in the benchmark process. Webhook deliveries of the other phases go through a TCP round-robin balancer in the benchmark process. Service LOG_LEVEL=${settings.logLevel}.`,
       `Rates count CRM call logs (one per agent leg; internal calls are not logged by default): burst ${burst.logged} logs from ${burst.calls} calls, steady ${steady.logged} logs from ${steady.calls} calls.`,
       `Latency p50/p95/p99/max — steady (CRM ${settings.crmLatencyMs} ms): ${fmtLatency(steady)}; burst (instant CRM, backlog included): ${fmtLatency(burst)}.`,
+      `Webhook acknowledgements slower than 3 s (the simulator waits 30 s; on the platform each would be a failed delivery): burst ${burst.acksOver3s}, scale-out ${burstTwo.acksOver3s}, repeat ${repeat.acksOver3s}, steady ${steady.acksOver3s}; ack p99 burst ${burst.ackMs.p99} ms, scale-out ${burstTwo.ackMs.p99} ms, memory ${memory.ackMs.p99} ms.`,
+      `Memory: up to ${memory.peakWebhookConnections} webhook connections open at once; V8 heap used ${memory.idleHeapUsedMb} MB idle, ${memory.peakHeapUsedMb} MB at most, ${memory.settledHeapUsedMb} MB once folded; peak RSS of every service process over its life: ${JSON.stringify(peakRss)}.`,
       `CPU ms per logged call (burst, 1 process): ${JSON.stringify(burst.cpuMsPerLog)} — "bench" is the simulator, the CRM, the balancer and the measuring.`,
     );
     const partial = {
