@@ -40,7 +40,14 @@ export function cpuSeconds(pid: number): number {
   return (Number(fields[11]) + Number(fields[12])) / CLOCK_TICKS_PER_SECOND;
 }
 
-/** The process and all of its live children (e.g. a PostgreSQL postmaster and its backends). */
+/** CPU seconds of the process plus those of its children it has already reaped (cutime + cstime). */
+function cpuWithReapedChildren(pid: number): number {
+  const fields = readStat(pid);
+  if (!fields) return 0;
+  return (Number(fields[11]) + Number(fields[12]) + Number(fields[13]) + Number(fields[14])) / CLOCK_TICKS_PER_SECOND;
+}
+
+/** The process and all of its live descendants (e.g. a PostgreSQL postmaster and its backends). */
 export function processTree(rootPid: number): number[] {
   const parentOf = new Map<number, number>();
   for (const entry of readdirSync('/proc')) {
@@ -56,45 +63,17 @@ export function processTree(rootPid: number): number[] {
 }
 
 /**
- * CPU seconds of a process tree, including backends that exited since `startedWith` was taken: /proc keeps no
- * record of dead children, so each backend's last reading is remembered while the meter polls.
+ * CPU seconds used so far by a process tree, backends that came and went included: every live process counts its
+ * own time plus that of the children it reaped (PostgreSQL's postmaster reaps its backends), so nothing is counted
+ * twice and nothing needs polling.
  */
 export class TreeCpuMeter {
-  private last = new Map<number, number>();
-  private gone = 0;
-  private timer?: NodeJS.Timeout;
-
   constructor(private readonly rootPid: () => number | undefined) {}
 
-  start(intervalMs = 500): this {
-    this.sample();
-    this.timer = setInterval(() => this.sample(), intervalMs);
-    this.timer.unref();
-    return this;
-  }
-
-  stop(): void {
-    if (this.timer) clearInterval(this.timer);
-  }
-
-  /** Total CPU seconds of the tree so far (live processes now + every process seen that has exited). */
   sample(): number {
     const root = this.rootPid();
-    if (root === undefined) return this.gone;
-    const live = new Set(processTree(root));
-    for (const [pid, seconds] of this.last) {
-      if (!live.has(pid)) {
-        this.gone += seconds;
-        this.last.delete(pid);
-      }
-    }
-    let total = this.gone;
-    for (const pid of live) {
-      const seconds = cpuSeconds(pid);
-      this.last.set(pid, seconds);
-      total += seconds;
-    }
-    return total;
+    if (root === undefined) return 0;
+    return processTree(root).reduce((total, pid) => total + cpuWithReapedChildren(pid), 0);
   }
 }
 

@@ -191,8 +191,13 @@ function markdownTable(rows: string[][]): string {
 export function toMarkdown(r: BenchResult): string {
   const cpuNames = [...new Set(r.phases.flatMap((p) => Object.keys(p.cpuSeconds)))];
   const cpuRows = [
-    ['phase', 'wall s', ...cpuNames.map((c) => `${c} CPU s`)],
-    ...r.phases.map((p) => [p.name, n(p.wallSeconds, 1), ...cpuNames.map((c) => (p.cpuSeconds[c] === undefined ? '' : n(p.cpuSeconds[c]!, 1)))]),
+    ['phase', 'wall s', 'load avg (start → end)', ...cpuNames.map((c) => `${c} CPU s`)],
+    ...r.phases.map((p) => [
+      p.name,
+      n(p.wallSeconds, 1),
+      `${n(p.loadAverage[0], 1)} → ${n(p.loadAverage[1], 1)}`,
+      ...cpuNames.map((c) => (p.cpuSeconds[c] === undefined ? '' : n(p.cpuSeconds[c]!, 1))),
+    ]),
   ];
   return [
     `# Benchmark — ${r.date}${r.quick ? ' (quick)' : ''}`,

@@ -171,7 +171,6 @@ async function main(): Promise<void> {
   const cleanup = async () => {
     for (const svc of [...services.values()]) await stopService(svc).catch(() => undefined);
     deliveries?.close();
-    pgCpu?.stop();
     await sql?.end().catch(() => undefined);
     await Promise.all([sim?.close(), crm?.close(), balancer?.close()].map((p) => p?.catch(() => undefined)));
     await db?.stop().catch(() => undefined);
@@ -196,7 +195,7 @@ async function main(): Promise<void> {
     }
     const databaseUrl = db.url;
     const postmasterPid = () => Number(readFileSync(join(dataDir, 'postgres', 'postmaster.pid'), 'utf8').split('\n')[0]);
-    pgCpu = new TreeCpuMeter(postmasterPid).start(500);
+    pgCpu = new TreeCpuMeter(postmasterPid);
     sql = new Client({ connectionString: databaseUrl, application_name: 'bench' });
     await sql.connect();
     if (settings.pgStats) await sql.query('CREATE EXTENSION IF NOT EXISTS pg_stat_statements');
