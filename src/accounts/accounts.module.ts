@@ -5,6 +5,7 @@ import { AppConnectTokenStore } from './app-connect-token.store';
 import { AccountsRepository } from './accounts.repository';
 import { ConnectorSessionService } from './connector-session.service';
 import { DirectorySyncService } from './directory-sync.service';
+import { ExtensionDirectoryCache } from './extension-directory.cache';
 import { ExtensionDirectoryRepository } from './extension-directory.repository';
 import { ServerLoggingSettingsRepository } from './server-logging-settings.repository';
 import { UserMappingRepository } from './user-mapping.repository';
@@ -13,7 +14,7 @@ import { UserMappingRepository } from './user-mapping.repository';
 @Global()
 @Module({
   imports: [ConnectorsModule],
-  providers: [{ provide: APP_CONNECT_TOKEN_SINK, useClass: AppConnectTokenStore }, ConnectorSessionService, AccountsRepository, ExtensionDirectoryRepository, DirectorySyncService, ServerLoggingSettingsRepository, UserMappingRepository],
-  exports: [APP_CONNECT_TOKEN_SINK, ConnectorSessionService, ConnectorsModule, AccountsRepository, ExtensionDirectoryRepository, DirectorySyncService, ServerLoggingSettingsRepository, UserMappingRepository],
+  providers: [{ provide: APP_CONNECT_TOKEN_SINK, useClass: AppConnectTokenStore }, ConnectorSessionService, AccountsRepository, ExtensionDirectoryRepository, ExtensionDirectoryCache, DirectorySyncService, ServerLoggingSettingsRepository, UserMappingRepository],
+  exports: [APP_CONNECT_TOKEN_SINK, ConnectorSessionService, ConnectorsModule, AccountsRepository, ExtensionDirectoryRepository, ExtensionDirectoryCache, DirectorySyncService, ServerLoggingSettingsRepository, UserMappingRepository],
 })
 export class AccountsModule {}

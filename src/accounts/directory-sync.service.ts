@@ -1,6 +1,7 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { JobHandler } from '../jobs/job-handler.decorator';
 import { RingCentralClient } from '../ringcentral/ringcentral.client';
+import { ExtensionDirectoryCache } from './extension-directory.cache';
 import { type DirectoryEntry, ExtensionDirectoryRepository } from './extension-directory.repository';
 
 interface RcExtensionRecord {
@@ -26,6 +27,7 @@ export class DirectorySyncService {
   constructor(
     private readonly rc: RingCentralClient,
     private readonly directory: ExtensionDirectoryRepository,
+    private readonly cache: ExtensionDirectoryCache,
   ) {}
 
   @JobHandler('directory.sync')
@@ -57,6 +59,7 @@ export class DirectorySyncService {
       if (!result.navigation?.nextPage) break;
     }
     await this.directory.replaceAll(accountId, entries);
+    this.cache.invalidate(accountId);
     this.logger.log({ accountId, extensions: entries.length }, 'extension directory synced');
     return entries.length;
   }

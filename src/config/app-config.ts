@@ -13,6 +13,8 @@ export interface AppConfig {
     sessionQuietMs: number;
     /** A job running longer (or held by a process that died) is taken as lost and retried. */
     jobTimeoutSeconds: number;
+    /** Calls of one account logged at once by one process (each holds one CRM conversation). */
+    crmConcurrencyPerAccount: number;
   };
   database: { url: string; embedded: boolean; dataDir: string };
   ringcentral: { server: string; clientId: string; clientSecret: string };
@@ -37,6 +39,7 @@ export function buildAppConfig(env: Env, runtime: ResolvedRuntime): AppConfig {
       subscriptionCheckIntervalSeconds: env.SUBSCRIPTION_CHECK_INTERVAL_SECONDS,
       sessionQuietMs: Math.round(env.SESSION_QUIET_SECONDS * 1000),
       jobTimeoutSeconds: env.JOB_TIMEOUT_SECONDS,
+      crmConcurrencyPerAccount: env.CRM_CONCURRENCY_PER_ACCOUNT,
     },
     database: { url: runtime.databaseUrl, embedded: runtime.embedded, dataDir: env.DATA_DIR },
     ringcentral: {

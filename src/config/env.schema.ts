@@ -34,6 +34,7 @@ export const envSchema = Joi.object({
   SUBSCRIPTION_CHECK_INTERVAL_SECONDS: Joi.number().integer().min(5).max(86400).default(300),
   SESSION_QUIET_SECONDS: Joi.number().min(0.1).max(600).default(5),
   JOB_TIMEOUT_SECONDS: Joi.number().integer().min(2).max(3600).default(120),
+  CRM_CONCURRENCY_PER_ACCOUNT: Joi.number().integer().min(1).max(256).default(16),
 })
   .when(Joi.object({ DATABASE_URL: Joi.exist() }).unknown(), {
     then: Joi.object({
@@ -63,6 +64,7 @@ export interface Env {
   SUBSCRIPTION_CHECK_INTERVAL_SECONDS: number;
   SESSION_QUIET_SECONDS: number;
   JOB_TIMEOUT_SECONDS: number;
+  CRM_CONCURRENCY_PER_ACCOUNT: number;
 }
 
 export class ConfigValidationError extends Error {

@@ -8,6 +8,11 @@ export interface JobHandlerOptions {
   concurrency?: number;
   /** Jobs fetched per poll (default: concurrency); more than `concurrency` keeps cheap jobs flowing between polls. */
   batchSize?: number;
+  /**
+   * Independent fetch loops in one process (default 1), each running `batchSize` jobs with `concurrency` at once. A
+   * batch is done when its slowest job is, so jobs that wait on other servers use several smaller ones.
+   */
+  workers?: number;
 }
 
 export interface JobHandlerMetadata extends JobHandlerOptions {

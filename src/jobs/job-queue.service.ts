@@ -100,6 +100,17 @@ export class JobQueue implements OnModuleInit, OnApplicationShutdown {
     return id;
   }
 
+  /** Enqueues several jobs of one kind in one statement (same options for all), e.g. inside a fold transaction. */
+  async enqueueMany<N extends JobName>(name: N, items: JobPayloads[N][], options: Omit<EnqueueOptions, 'id' | 'singletonKey' | 'singletonSeconds' | 'startAfter'> = {}): Promise<void> {
+    if (!items.length) return;
+    const { transaction, ...rest } = options;
+    await this.boss.insert(
+      items.map((data) => ({ name, data: data as object, ...rest })),
+      transaction ? { db: executorOf(transaction) } : {},
+    );
+    if (!transaction) this.notify(name);
+  }
+
   /** Enqueues the job of one scheduled tick; every replica computes the same id, so only one job exists. */
   async enqueueTick(name: JobName, tickAt: Date): Promise<string | null> {
     return this.enqueue(name, { tickAt: tickAt.toISOString() } as JobPayloads[JobName], {
@@ -111,9 +122,17 @@ export class JobQueue implements OnModuleInit, OnApplicationShutdown {
   /**
    * Runs `handler` for jobs of `name`, up to `concurrency` at once. pg-boss's worker sleeps its polling interval
    * after every fetch, so jobs are fetched in batches and a batch's jobs run concurrently; a job that throws is failed
-   * on its own (pg-boss retries it per its retry options) while the rest of the batch completes.
+   * on its own (pg-boss retries it per its retry options) while the rest of the batch completes. pg-boss completes a
+   * batch only once its slowest job ends, so slow jobs (CRM calls) use several `workers`, each fetching on its own.
    */
-  async work(name: JobName, options: { batchSize: number; concurrency: number }, handler: (job: PgBoss.Job<unknown>) => Promise<void>): Promise<string> {
+  async work(name: JobName, options: { batchSize: number; concurrency: number; workers?: number }, handler: (job: PgBoss.Job<unknown>) => Promise<void>): Promise<string[]> {
+    const ids: string[] = [];
+    for (let i = 0; i < Math.max(1, options.workers ?? 1); i++) ids.push(await this.workOne(name, options, handler));
+    await this.listen();
+    return ids;
+  }
+
+  private async workOne(name: JobName, options: { batchSize: number; concurrency: number }, handler: (job: PgBoss.Job<unknown>) => Promise<void>): Promise<string> {
     const id = await this.boss.work(name, { batchSize: Math.max(1, options.batchSize), pollingIntervalSeconds: 1 }, async (jobs) => {
       const outcomes = await runLimited(jobs, Math.max(1, options.concurrency), handler);
       for (let i = 0; i < jobs.length; i++) {
@@ -125,7 +144,6 @@ export class JobQueue implements OnModuleInit, OnApplicationShutdown {
       }
     });
     this.workers.set(name, [...(this.workers.get(name) ?? []), id]);
-    await this.listen();
     return id;
   }
 

@@ -36,7 +36,7 @@ export class JobRegistry implements OnApplicationBootstrap {
     this.handlers = this.collect();
     if (!runsWorkers(this.config.get('app', { infer: true }).role)) return;
     for (const handler of this.handlers.values()) {
-      await this.queue.work(handler.name, { concurrency: handler.concurrency ?? 1, batchSize: handler.batchSize ?? handler.concurrency ?? 1 }, (job) => this.run(handler, job.data, { id: job.id, name: handler.name, retryCount: 0 }));
+      await this.queue.work(handler.name, { concurrency: handler.concurrency ?? 1, batchSize: handler.batchSize ?? handler.concurrency ?? 1, workers: handler.workers }, (job) => this.run(handler, job.data, { id: job.id, name: handler.name, retryCount: 0 }));
     }
     this.logger.log(`workers started for ${this.handlers.size} job kinds`);
   }

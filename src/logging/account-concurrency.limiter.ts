@@ -1,19 +1,24 @@
 import { Injectable } from '@nestjs/common';
-
-const PER_ACCOUNT = 8;
+import { ConfigService } from '@nestjs/config';
+import type { AppConfig } from '../config/app-config';
 
 /**
- * At most a few CRM conversations per account at once in this process, so one busy account cannot exhaust the
- * CRM's own per-tenant limits (or the workers) while others wait.
+ * At most CRM_CONCURRENCY_PER_ACCOUNT CRM conversations per account at once in this process, so one busy account
+ * cannot exhaust the CRM's own per-tenant limits (or the workers) while others wait.
  */
 @Injectable()
 export class AccountConcurrencyLimiter {
   private readonly slots = new Map<string, { active: number; waiting: (() => void)[] }>();
+  private readonly perAccount: number;
+
+  constructor(config: ConfigService<AppConfig, true>) {
+    this.perAccount = config.get('app', { infer: true }).crmConcurrencyPerAccount;
+  }
 
   async run<T>(accountId: string, fn: () => Promise<T>): Promise<T> {
     const slot = this.slots.get(accountId) ?? { active: 0, waiting: [] };
     this.slots.set(accountId, slot);
-    if (slot.active >= PER_ACCOUNT) await new Promise<void>((resolve) => slot.waiting.push(resolve));
+    if (slot.active >= this.perAccount) await new Promise<void>((resolve) => slot.waiting.push(resolve));
     slot.active++;
     try {
       return await fn();

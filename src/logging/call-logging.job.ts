@@ -2,7 +2,7 @@ import { Injectable, Logger } from '@nestjs/common';
 import { AccountsRepository } from '../accounts/accounts.repository';
 import type { AccountRow } from '../accounts/account.types';
 import { ConnectorSessionService, type ConnectorSession } from '../accounts/connector-session.service';
-import { ExtensionDirectoryRepository } from '../accounts/extension-directory.repository';
+import { ExtensionDirectoryCache } from '../accounts/extension-directory.cache';
 import { resolveLoggingSettings } from '../accounts/logging-settings';
 import { type AdditionalSubmission, ConnectorErrorPolicy, type RcCallLog } from '../connectors';
 import { JobHandler } from '../jobs/job-handler.decorator';
@@ -28,7 +28,7 @@ export class CallLoggingJob {
   constructor(
     private readonly callLogs: CallLogRepository,
     private readonly accounts: AccountsRepository,
-    private readonly directory: ExtensionDirectoryRepository,
+    private readonly directory: ExtensionDirectoryCache,
     private readonly sessions: ConnectorSessionService,
     private readonly contacts: ContactResolver,
     private readonly owners: OwnerResolver,
@@ -40,7 +40,8 @@ export class CallLoggingJob {
     private readonly asyncPlugins: AsyncPluginService,
   ) {}
 
-  @JobHandler('call.log', { concurrency: 16, batchSize: 32 })
+  // Four fetch loops of 8: a log waits on the CRM (~2 requests), and a pg-boss batch ends with its slowest job.
+  @JobHandler('call.log', { workers: 4, concurrency: 8, batchSize: 8 })
   async handle({ callLogId }: { callLogId: string }): Promise<void> {
     const leg = await this.callLogs.claim(callLogId);
     if (!leg) return; // already final
@@ -61,8 +62,7 @@ export class CallLoggingJob {
       return;
     }
     const settings = resolveLoggingSettings(account.settings);
-    const extensions = await this.directory.list(account.id);
-    const agent = extensions.find((e) => e.extensionId === leg.rcExtensionId);
+    const agent = await this.directory.entry(account.id, leg.rcExtensionId);
     const skip = filterLeg(
       {
         leg,

@@ -2,15 +2,15 @@ import { Injectable, Logger } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, type EntityManager } from 'typeorm';
-import { ExtensionDirectoryRepository } from '../accounts/extension-directory.repository';
+import { ExtensionDirectoryCache } from '../accounts/extension-directory.cache';
 import type { AppConfig } from '../config/app-config';
 import { MetricsService } from '../health/metrics.service';
 import { JobHandler } from '../jobs/job-handler.decorator';
 import { JobQueue } from '../jobs/job-queue.service';
 import type { ExtensionKind, TelephonyNotification } from '../ringcentral/types';
-import { CallPartyRepository } from './call-party.repository';
+import { CallPartyRepository, type SessionKey, sessionKey } from './call-party.repository';
 import { EndedLegRepository } from './ended-leg.repository';
-import { applyPartyEvent, detectEndedLeg, isFinalStatus, isSessionQuiet, type PartyState } from './folding';
+import { applyPartyEvent, detectEndedLeg, type EndedLeg, isFinalStatus, isSessionQuiet, type PartyState } from './folding';
 
 interface StoredEvent {
   id: string;
@@ -18,20 +18,42 @@ interface StoredEvent {
   payload: TelephonyNotification;
 }
 
+/** One session's share of a fold: the notifications to apply (none when settling). */
+interface SessionWork extends SessionKey {
+  notifications: TelephonyNotification['body'][];
+}
+
+/** A session after folding: its parties as stored now. */
+interface FoldedSession extends SessionKey {
+  parties: PartyState[];
+}
+
+interface FollowUp {
+  legsRecorded: number;
+  /** Accounts whose directory lacks an extension that ended a party. */
+  syncDirectories: Set<string>;
+  /** Sessions with an ended party that cannot be decided yet. */
+  undecided: SessionKey[];
+}
+
 /**
- * Folds stored notifications into per-party state and turns ended agent parties into legs (call_logs rows). One
- * session at a time, under its advisory lock. A party that ended while notifications before it are still missing,
- * or whose extension the directory does not know yet, is decided later by `session.settle`.
+ * Folds stored notifications into per-party state and turns ended agent parties into legs (call_logs rows). A fold
+ * job's sessions are folded in one transaction under their advisory locks: one read of their parties, one upsert,
+ * one insert of the new legs and their logging jobs. A party that ended while notifications before it are still
+ * missing, or whose extension the directory does not know yet, is decided later by `session.settle`.
  */
 @Injectable()
 export class EventFoldingJob {
   private readonly logger = new Logger(EventFoldingJob.name);
+  /** Sessions with a `session.settle` pending from this process, and when it runs (saves re-sending it per event). */
+  private readonly settleAt = new Map<string, number>();
+  private settleSweptAt = 0;
 
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly parties: CallPartyRepository,
     private readonly legs: EndedLegRepository,
-    private readonly directory: ExtensionDirectoryRepository,
+    private readonly directory: ExtensionDirectoryCache,
     private readonly queue: JobQueue,
     private readonly metrics: MetricsService,
     private readonly config: ConfigService<AppConfig, true>,
@@ -40,95 +62,120 @@ export class EventFoldingJob {
   @JobHandler('events.fold', { concurrency: 4, batchSize: 32 })
   async fold({ inboundEventIds }: { inboundEventIds: string[] }): Promise<void> {
     const events: StoredEvent[] = await this.dataSource.query('SELECT id, account_id, payload FROM inbound_events WHERE id = ANY($1::bigint[]) ORDER BY id', [inboundEventIds]);
-    const bySession = new Map<string, StoredEvent[]>();
-    for (const event of events) {
-      const key = `${event.account_id}|${event.payload.body.telephonySessionId}`;
-      bySession.set(key, [...(bySession.get(key) ?? []), event]);
+    const sessions = new Map<string, SessionWork>();
+    for (const { account_id: accountId, payload } of events) {
+      const key = sessionKey({ accountId, telephonySessionId: payload.body.telephonySessionId });
+      const work = sessions.get(key) ?? { accountId, telephonySessionId: payload.body.telephonySessionId, notifications: [] };
+      work.notifications.push(payload.body);
+      sessions.set(key, work);
     }
-    for (const sessionEvents of bySession.values()) {
-      const { account_id: accountId, payload } = sessionEvents[0]!;
-      await this.withSession(accountId, payload.body.telephonySessionId, false, (session) => {
-        const changed = new Map<string, PartyState>();
-        for (const { payload: notification } of sessionEvents) {
-          for (const party of notification.body.parties) {
-            const current = changed.get(party.id) ?? session.find((p) => p.partyId === party.id);
-            const result = applyPartyEvent(current, notification.body, { ...party, accountId: party.accountId ?? notification.body.parties[0]?.accountId }, new Date().toISOString());
-            if (result.changed) changed.set(party.id, result.state);
-          }
-        }
-        return [...changed.values()];
-      });
-    }
+    await this.foldSessions([...sessions.values()], false);
   }
 
   @JobHandler('session.settle', { concurrency: 2 })
   async settle({ accountId, telephonySessionId }: { accountId: string; telephonySessionId: string }): Promise<void> {
-    await this.withSession(accountId, telephonySessionId, true, () => []);
+    this.settleAt.delete(sessionKey({ accountId, telephonySessionId }));
+    await this.foldSessions([{ accountId, telephonySessionId, notifications: [] }], true);
   }
 
   /**
-   * Applies `update` to the session's parties under its lock, stores what changed, then records any newly ended legs.
-   * `settling`: the session is being decided after its quiet period (gaps are accepted as lost notifications).
+   * Applies the sessions' notifications to their stored parties under their locks, stores what changed, then records
+   * any newly ended legs. `settling`: the session is being decided after its quiet period (gaps are accepted as lost
+   * notifications).
    */
-  private async withSession(accountId: string, telephonySessionId: string, settling: boolean, update: (session: PartyState[]) => PartyState[]): Promise<void> {
-    const quietMs = this.config.get('app', { infer: true }).sessionQuietMs;
+  private async foldSessions(work: SessionWork[], settling: boolean): Promise<void> {
+    if (!work.length) return;
     const followUp = await this.dataSource.transaction(async (tx) => {
-      await this.parties.lockSession(tx, accountId, telephonySessionId);
-      const stored = await this.parties.findSession(tx, accountId, telephonySessionId);
-      const changed = update(stored);
-      await this.parties.upsertMany(tx, accountId, changed);
-      const session = [...stored.filter((p) => !changed.some((c) => c.partyId === p.partyId)), ...changed];
-      const quiet = settling && isSessionQuiet(session, Date.now(), quietMs);
-      return this.recordEndedLegs(tx, accountId, session, quiet);
+      await this.parties.lockSessions(tx, work);
+      const stored = await this.parties.findSessions(tx, work);
+      const changed: { accountId: string; state: PartyState }[] = [];
+      const folded = work.map((session): FoldedSession => {
+        const before = stored.get(sessionKey(session)) ?? [];
+        const updated = applyNotifications(before, session.notifications);
+        for (const state of updated) changed.push({ accountId: session.accountId, state });
+        return { ...session, parties: [...before.filter((p) => !updated.some((u) => u.partyId === p.partyId)), ...updated] };
+      });
+      await this.parties.upsertMany(tx, changed);
+      return this.recordEndedLegs(tx, folded, settling);
     });
     if (followUp.legsRecorded) this.queue.notify('call.log');
-    if (followUp.syncDirectory) {
+    for (const accountId of followUp.syncDirectories) {
       await this.queue.enqueue('directory.sync', { accountId }, { singletonKey: accountId, singletonSeconds: 300 });
     }
-    if (followUp.undecided) {
-      // Decide once the session has been quiet for a while; the singleton slot keeps this to one pending job.
-      await this.queue.enqueue('session.settle', { accountId, telephonySessionId }, {
-        startAfter: Date.now() + quietMs,
-        singletonKey: `${accountId}:${telephonySessionId}`,
-        singletonSeconds: Math.max(1, Math.ceil(quietMs / 1000)),
-      });
-    }
+    for (const session of followUp.undecided) await this.scheduleSettle(session);
   }
 
-  private async recordEndedLegs(tx: EntityManager, accountId: string, session: PartyState[], quiet: boolean): Promise<{ undecided: boolean; syncDirectory: boolean; legsRecorded: number }> {
-    const candidates = session.filter((p) => p.extensionId && isFinalStatus(p.status.code));
-    if (!candidates.length) return { undecided: false, syncDirectory: false, legsRecorded: 0 };
-    const telephonySessionId = candidates[0]!.telephonySessionId;
-    const recorded = await this.legs.extensionsRecorded(tx, accountId, telephonySessionId);
-    const pending = candidates.filter((p) => !recorded.has(p.extensionId!));
-    if (!pending.length) return { undecided: false, syncDirectory: false, legsRecorded: 0 };
-    const kinds = await this.directory.kinds(accountId, [...new Set(session.flatMap((p) => (p.extensionId ? [p.extensionId] : [])))]);
-    const directory = (extensionId: string) => kinds.get(extensionId) as ExtensionKind | undefined;
-    let undecided = false;
-    let syncDirectory = false;
-    let legsRecorded = 0;
-    for (const party of pending) {
-      const outcome = detectEndedLeg(party, session, directory, { sessionQuiet: quiet });
-      if (outcome === null) {
-        undecided = true;
-      } else if ('skip' in outcome) {
-        if (outcome.skip === 'unknown-extension' && !quiet) {
+  private async recordEndedLegs(tx: EntityManager, sessions: FoldedSession[], settling: boolean): Promise<FollowUp> {
+    const followUp: FollowUp = { legsRecorded: 0, syncDirectories: new Set(), undecided: [] };
+    const ended = sessions.filter((s) => s.parties.some((p) => p.extensionId && isFinalStatus(p.status.code)));
+    if (!ended.length) return followUp;
+    const recorded = await this.legs.extensionsRecorded(tx, ended);
+    const now = Date.now();
+    const quietMs = this.config.get('app', { infer: true }).sessionQuietMs;
+    const newLegs: { accountId: string; leg: EndedLeg }[] = [];
+    for (const session of ended) {
+      const done = recorded.get(sessionKey(session)) ?? new Set<string>();
+      const pending = session.parties.filter((p) => p.extensionId && isFinalStatus(p.status.code) && !done.has(p.extensionId));
+      if (!pending.length) continue;
+      const quiet = settling && isSessionQuiet(session.parties, now, quietMs);
+      const entries = await this.directory.entries(session.accountId, session.parties.flatMap((p) => (p.extensionId ? [p.extensionId] : [])));
+      const kindOf = (extensionId: string) => entries.get(extensionId)?.type as ExtensionKind | undefined;
+      let undecided = false;
+      for (const party of pending) {
+        const outcome = detectEndedLeg(party, session.parties, kindOf, { sessionQuiet: quiet });
+        if (outcome === null) {
           undecided = true;
-          syncDirectory = true;
-        } else {
-          this.logger.debug({ accountId, telephonySessionId, partyId: party.partyId, skip: outcome.skip, detail: outcome.detail }, 'party is not an agent leg');
-        }
-      } else {
-        const callLogId = await this.legs.insert(tx, accountId, outcome);
-        if (callLogId) {
-          recorded.add(outcome.extensionId);
-          legsRecorded++;
-          this.metrics.legsEnded.inc({ kind: outcome.kind });
-          // Same transaction: the leg exists if and only if its logging job does.
-          await this.queue.enqueue('call.log', { callLogId }, { transaction: tx, retryLimit: 5, retryDelay: 5, retryBackoff: true });
+        } else if ('skip' in outcome) {
+          if (outcome.skip === 'unknown-extension' && !quiet) {
+            undecided = true;
+            followUp.syncDirectories.add(session.accountId);
+          } else {
+            this.logger.debug({ accountId: session.accountId, telephonySessionId: session.telephonySessionId, partyId: party.partyId, skip: outcome.skip, detail: outcome.detail }, 'party is not an agent leg');
+          }
+        } else if (!done.has(outcome.extensionId)) {
+          done.add(outcome.extensionId);
+          newLegs.push({ accountId: session.accountId, leg: outcome });
         }
       }
+      if (undecided && !quiet) followUp.undecided.push({ accountId: session.accountId, telephonySessionId: session.telephonySessionId });
     }
-    return { undecided: undecided && !quiet, syncDirectory, legsRecorded };
+    const inserted = await this.legs.insertMany(tx, newLegs);
+    for (const { leg } of inserted) this.metrics.legsEnded.inc({ kind: leg.kind });
+    // Same transaction: a leg exists if and only if its logging job does.
+    await this.queue.enqueueMany('call.log', inserted.map(({ id }) => ({ callLogId: id })), { transaction: tx, retryLimit: 5, retryDelay: 5, retryBackoff: true });
+    followUp.legsRecorded = inserted.length;
+    return followUp;
   }
+
+  /** Decide once the session has been quiet for a while: one pending job per session (pg-boss singleton slot). */
+  private async scheduleSettle(session: SessionKey): Promise<void> {
+    const quietMs = this.config.get('app', { infer: true }).sessionQuietMs;
+    const key = sessionKey(session);
+    const now = Date.now();
+    if ((this.settleAt.get(key) ?? 0) > now) return;
+    if (now - this.settleSweptAt > quietMs) {
+      for (const [k, at] of this.settleAt) if (at <= now) this.settleAt.delete(k);
+      this.settleSweptAt = now;
+    }
+    this.settleAt.set(key, now + quietMs);
+    await this.queue.enqueue('session.settle', { accountId: session.accountId, telephonySessionId: session.telephonySessionId }, {
+      startAfter: now + quietMs,
+      singletonKey: `${session.accountId}:${session.telephonySessionId}`,
+      singletonSeconds: Math.max(1, Math.ceil(quietMs / 1000)),
+    });
+  }
+}
+
+/** The parties these notifications change, folded in order onto the stored ones. */
+function applyNotifications(stored: PartyState[], notifications: TelephonyNotification['body'][]): PartyState[] {
+  const changed = new Map<string, PartyState>();
+  const receivedAt = new Date().toISOString();
+  for (const body of notifications) {
+    for (const party of body.parties) {
+      const current = changed.get(party.id) ?? stored.find((p) => p.partyId === party.id);
+      const result = applyPartyEvent(current, body, { ...party, accountId: party.accountId ?? body.parties[0]?.accountId }, receivedAt);
+      if (result.changed) changed.set(party.id, result.state);
+    }
+  }
+  return [...changed.values()];
 }

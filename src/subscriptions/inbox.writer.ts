@@ -19,6 +19,8 @@ interface Pending {
 }
 
 const MAX_BATCH = 500;
+/** A subscription's "last event" time is refreshed at most this often (it is bookkeeping for the admin's view). */
+const LAST_EVENT_EVERY_MS = 5_000;
 
 /**
  * The durable inbox. Notifications that arrive together are written together: while one transaction commits, the
@@ -31,6 +33,7 @@ export class InboxWriter implements OnApplicationShutdown {
   private readonly logger = new Logger(InboxWriter.name);
   private queue: Pending[] = [];
   private flushing = false;
+  private readonly lastEventWritten = new Map<string, number>();
 
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
@@ -54,6 +57,7 @@ export class InboxWriter implements OnApplicationShutdown {
         try {
           const storedUuids = await this.commit(batch.map((p) => p.item));
           for (const p of batch) p.resolve(storedUuids.has(p.item.uuid));
+          this.touchLastEvent(batch);
         } catch (error) {
           this.logger.error({ err: error, count: batch.length }, 'could not store notifications');
           for (const p of batch) p.reject(error);
@@ -77,9 +81,16 @@ export class InboxWriter implements OnApplicationShutdown {
       return rows;
     });
     if (stored.length) this.jobs.notify('events.fold');
-    // Bookkeeping for the admin's "last event" view; not worth failing an acknowledged batch for.
-    await this.subscriptions.touchLastEvent([...new Set(items.map((i) => i.rcSubscriptionId))]).catch(() => undefined);
     return new Set(stored.map((r) => r.uuid));
+  }
+
+  /** Bookkeeping for the admin's "last event" view, after the acknowledgements: never worth delaying or failing them. */
+  private touchLastEvent(batch: Pending[]): void {
+    const now = Date.now();
+    const due = [...new Set(batch.map((p) => p.item.rcSubscriptionId))].filter((id) => now - (this.lastEventWritten.get(id) ?? 0) >= LAST_EVENT_EVERY_MS);
+    if (!due.length) return;
+    for (const id of due) this.lastEventWritten.set(id, now);
+    void this.subscriptions.touchLastEvent(due).catch((error: unknown) => this.logger.warn({ err: error }, 'could not record the last event time'));
   }
 
   async onApplicationShutdown(): Promise<void> {

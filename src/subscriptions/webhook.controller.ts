@@ -1,4 +1,4 @@
-import { Body, Controller, Headers, HttpCode, Post, Res } from '@nestjs/common';
+import { Body, Controller, Headers, HttpCode, Logger, Post, Res } from '@nestjs/common';
 import { ApiExcludeEndpoint } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { AppError } from '../common/errors/app-error';
@@ -13,6 +13,8 @@ import { WebhookVerifier } from './webhook-verifier';
  */
 @Controller('webhooks')
 export class WebhookController {
+  private readonly logger = new Logger(WebhookController.name);
+
   constructor(
     private readonly verifier: WebhookVerifier,
     private readonly inbox: InboxWriter,
@@ -37,11 +39,13 @@ export class WebhookController {
     const notification = parseTelephonyNotification(body);
     if (isTelephonyNotificationParseError(notification)) {
       this.metrics.webhookNotifications.inc({ outcome: 'invalid' });
+      this.logger.warn({ field: notification.field, error: notification.error }, 'refused a webhook notification that is not a telephony session event');
       throw AppError.validation(notification.field, notification.error);
     }
     const accountId = await this.verifier.verify(notification.subscriptionId, verificationToken);
     if (!accountId) {
       this.metrics.webhookNotifications.inc({ outcome: 'unauthorized' });
+      this.logger.warn({ rcSubscriptionId: notification.subscriptionId, tokenPresent: Boolean(verificationToken) }, 'refused a webhook notification: unknown subscription or wrong Verification-Token');
       throw new AppError('UNAUTHORIZED', 'Verification-Token does not match the subscription named in the notification');
     }
     const stored = await this.inbox.write({
