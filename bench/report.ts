@@ -26,6 +26,8 @@ export interface PhaseCpu {
   statements?: { calls: number; execMs: number };
   /** With --pg-stats: the statements run most often in the phase. */
   topStatements?: { calls: number; totalMs: number; meanMs: number; rows: number; query: string }[];
+  /** With --pg-waits: average number of connections per (client, state / wait event) over the phase. */
+  connections?: { what: string; connections: number }[];
 }
 
 export interface BenchResult {

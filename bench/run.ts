@@ -13,6 +13,7 @@ import { type ExplainedStatement, explainHotStatements } from './explain';
 import { createReferenceTable, dropReferenceTable, type LoadResult, measureIntake, measureReferenceInserts } from './intake';
 import { histogramMean, metricDelta, scrapeMetrics } from './metrics';
 import { onboard, type OnboardedAccount } from './onboard';
+import { PgWaitSampler } from './pg-waits';
 import { DeliveryClock, type InFlightResult, openCallsAndMeasure, type PipelineContext, playAndWait, type RunResult } from './pipeline';
 import { readMemory, TreeCpuMeter } from './proc';
 import { type BenchResult, type MeasuredRun, type PhaseCpu, ratio, TARGETS, toText, verdicts, writeResults } from './report';
@@ -46,6 +47,8 @@ interface Settings {
   inFlightRate: number;
   cpuProfDir?: string;
   pgStats: boolean;
+  /** Sample pg_stat_activity during each phase (what the connections wait on). */
+  pgWaits: boolean;
   /** EXPLAIN (ANALYZE, BUFFERS) the pipeline's most frequent statements at the end of the run. */
   explain: boolean;
   serviceLogsDir?: string;
@@ -64,6 +67,7 @@ const USAGE = `npm run bench [-- options]
   --only=a,b            run only these phases: ${PHASES.join(', ')} (nothing is written to bench/results)
   --cpu-prof[=dir]      run the service processes with --cpu-prof (summarise with dist/bench/profile-summary.js)
   --pg-stats            load pg_stat_statements and record each phase's statements
+  --pg-waits            sample pg_stat_activity during each phase: what the connections were doing or waiting on
   --explain             EXPLAIN (ANALYZE, BUFFERS) the pipeline's most frequent statements at the end
   --log-level=level     the service's LOG_LEVEL (default warn)
   --service-logs=dir    keep each service process's output
@@ -74,7 +78,7 @@ const USAGE = `npm run bench [-- options]
 function parseArgs(argv: string[]): Settings {
   const flag = (name: string) => argv.find((a) => a === `--${name}` || a.startsWith(`--${name}=`));
   const value = (name: string) => flag(name)?.split('=').slice(1).join('=') || undefined;
-  const known = ['quick', 'only', 'cpu-prof', 'pg-stats', 'explain', 'log-level', 'service-logs', 'node-options', 'out', 'keep'];
+  const known = ['quick', 'only', 'cpu-prof', 'pg-stats', 'pg-waits', 'explain', 'log-level', 'service-logs', 'node-options', 'out', 'keep'];
   const unknown = argv.filter((a) => !known.some((k) => a === `--${k}` || a.startsWith(`--${k}=`)));
   if (unknown.length || flag('help')) {
     console.error(`${unknown.length ? `unknown option(s): ${unknown.join(' ')}\n` : ''}${USAGE}`);
@@ -106,6 +110,7 @@ function parseArgs(argv: string[]): Settings {
     inFlightRate: 100,
     cpuProfDir: cpuProf ? resolve(value('cpu-prof') ?? join(tmpdir(), `sscl-bench-profiles-${Date.now()}`)) : undefined,
     pgStats: !!flag('pg-stats'),
+    pgWaits: !!flag('pg-waits'),
     explain: !!flag('explain'),
     serviceLogsDir: value('service-logs') ? resolve(value('service-logs')!) : undefined,
     serviceNodeOptions: value('node-options'),
@@ -157,6 +162,7 @@ async function main(): Promise<void> {
   let crm: SampleCrm | undefined;
   let balancer: Balancer | undefined;
   let sql: Client | undefined;
+  let waitsSql: Client | undefined;
   let deliveries: DeliveryClock | undefined;
   let pgCpu: TreeCpuMeter | undefined;
 
@@ -172,6 +178,7 @@ async function main(): Promise<void> {
     for (const svc of [...services.values()]) await stopService(svc).catch(() => undefined);
     deliveries?.close();
     await sql?.end().catch(() => undefined);
+    await waitsSql?.end().catch(() => undefined);
     await Promise.all([sim?.close(), crm?.close(), balancer?.close()].map((p) => p?.catch(() => undefined)));
     await db?.stop().catch(() => undefined);
     if (!settings.keep) rmSync(dataDir, { recursive: true, force: true });
@@ -199,6 +206,10 @@ async function main(): Promise<void> {
     sql = new Client({ connectionString: databaseUrl, application_name: 'bench' });
     await sql.connect();
     if (settings.pgStats) await sql.query('CREATE EXTENSION IF NOT EXISTS pg_stat_statements');
+    if (settings.pgWaits) {
+      waitsSql = new Client({ connectionString: databaseUrl, application_name: 'bench-waits' });
+      await waitsSql.connect();
+    }
     // Under a burst the service may answer webhooks late: the simulator waits up to 30 s (slow answers are counted
     // against RingCentral's usual 3 s in acksOver3s) so no notification is lost and the throughput stays measurable;
     // a failed delivery is reported but must not blacklist the subscription and end the run.
@@ -249,8 +260,11 @@ async function main(): Promise<void> {
       const metricsBefore = await Promise.all(live.map((s) => scrapeMetrics(s.url)));
       const before = cpuNow();
       const load0 = loadavg()[0]!;
+      const waits = settings.pgWaits ? new PgWaitSampler(waitsSql!) : undefined;
+      waits?.start();
       const started = Date.now();
       const result = await fn();
+      const connections = waits?.stop();
       const after = cpuNow();
       const metrics = metricDelta(metricsBefore, await Promise.all(live.map((s) => scrapeMetrics(s.url))));
       const cpuSeconds: Record<string, number> = {};
@@ -260,8 +274,10 @@ async function main(): Promise<void> {
       }
       const record: PhaseCpu = { name, wallSeconds: round((Date.now() - started) / 1000, 1), loadAverage: [round(load0, 2), round(loadavg()[0]!, 2)], cpuSeconds };
       if (settings.pgStats) Object.assign(record, await statementsOf(sql!));
+      if (connections) record.connections = connections;
       phases.push(record);
       log(`  CPU s ${JSON.stringify(cpuSeconds)} in ${record.wallSeconds} s, load ${record.loadAverage.join(' → ')}`);
+      if (connections) log(`  connections (average busy): ${connections.map((c) => `${c.what} ${c.connections}`).join('; ')}`);
       return { result, record, metrics };
     };
     /** An end-to-end phase: the run plus what each log cost in CPU and what the service measured itself. */
