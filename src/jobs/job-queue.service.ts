@@ -134,9 +134,10 @@ export class JobQueue implements OnModuleInit, OnApplicationShutdown {
 
   private async workOne(name: JobName, options: { batchSize: number; concurrency: number }, handler: (job: PgBoss.Job<unknown>) => Promise<void>): Promise<string> {
     const batchSize = Math.max(1, options.batchSize);
-    const id: string = await this.boss.work(name, { batchSize, pollingIntervalSeconds: 1 }, async (jobs) => {
+    const self: { id?: string } = {};
+    const id = await this.boss.work(name, { batchSize, pollingIntervalSeconds: 1 }, async (jobs) => {
       // A full batch means more are probably waiting: fetch again as soon as this one is done, not after the poll interval.
-      if (jobs.length >= batchSize && id) this.boss.notifyWorker(id);
+      if (jobs.length >= batchSize && self.id) this.boss.notifyWorker(self.id);
       const outcomes = await runLimited(jobs, Math.max(1, options.concurrency), handler);
       for (let i = 0; i < jobs.length; i++) {
         const outcome = outcomes[i]!;
@@ -146,6 +147,7 @@ export class JobQueue implements OnModuleInit, OnApplicationShutdown {
         }
       }
     });
+    self.id = id;
     this.workers.set(name, [...(this.workers.get(name) ?? []), id]);
     return id;
   }

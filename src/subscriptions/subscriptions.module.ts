@@ -7,18 +7,18 @@ import { InboxWriter } from './inbox.writer';
 import { SubscriptionWatchJob } from './subscription-watch.job';
 import { SubscriptionRepository } from './subscription.repository';
 import { SubscriptionService } from './subscription.service';
+import { WebhookIntake } from './webhook-intake';
 import { WebhookVerifier } from './webhook-verifier';
-import { WebhookController } from './webhook.controller';
 
 /** RingCentral in: subscription lifecycle, webhook intake (inbox), call-state folding into ended legs. */
 @Module({
-  controllers: [WebhookController],
   providers: [
     AccountActivationListener,
     SubscriptionRepository,
     SubscriptionService,
     SubscriptionWatchJob,
     WebhookVerifier,
+    WebhookIntake,
     InboxWriter,
     CallPartyRepository,
     EndedLegRepository,

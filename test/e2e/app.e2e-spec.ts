@@ -80,5 +80,9 @@ describe('ROLE=worker', () => {
     const docs = await fetchJson(`${t.url}/docs`);
     expect(docs.status).toBe(404);
     expect(docs.body.error.message).toContain('ROLE=worker');
+    // The webhook intake is answered ahead of Express in api roles only.
+    const webhook = await fetchJson(`${t.url}/webhooks/ringcentral`, { method: 'POST', headers: { 'Validation-Token': 'abc' } });
+    expect(webhook.status).toBe(404);
+    expect(webhook.body.error.message).toContain('ROLE=worker');
   });
 });

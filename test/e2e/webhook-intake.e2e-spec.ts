@@ -63,7 +63,16 @@ describe('POST /webhooks/ringcentral', () => {
     const res = await post({ hello: 'world' });
     expect(res.status).toBe(400);
     expect(res.body.error).toMatchObject({ code: 'VALIDATION_FAILED', field: expect.any(String) });
-    expect((await post('{not json')).status).toBe(400);
+    const notJson = await post('{not json', { 'Verification-Token': TOKEN, 'X-Correlation-Id': 'rc-delivery-7' });
+    expect(notJson.status).toBe(400);
+    expect(notJson.body.error).toMatchObject({ code: 'VALIDATION_FAILED', field: '$', correlationId: 'rc-delivery-7' });
+    expect(notJson.headers.get('x-correlation-id')).toBe('rc-delivery-7');
+  });
+
+  it('answers GET and other paths through the application as before (404 with a code)', async () => {
+    expect((await fetchJson(`${t.url}/webhooks/ringcentral`)).body.error.code).toBe('NOT_FOUND');
+    expect((await post(FLOW[0], { 'Verification-Token': TOKEN, 'X-Unused': '1' })).status).toBe(200);
+    expect((await fetchJson(`${t.url}/webhooks/ringcentral?probe=1`, { method: 'POST', headers: { 'Validation-Token': 'q' } })).headers.get('validation-token')).toBe('q');
   });
 
   it('answers 413 above 1 MiB and stores nothing', async () => {

@@ -24,7 +24,7 @@ export class AllExceptionsFilter implements ExceptionFilter {
     const request = http.getRequest<Request>();
     const response = http.getResponse<Response>();
     const correlationId = correlationIdOf(request);
-    const body = this.toBody(exception, correlationId);
+    const body = toErrorBody(exception, correlationId);
     const status = ERROR_CODES[body.error.code];
     if (status >= 500) {
       this.logger.error({ err: exception, correlationId, path: request.path }, 'request failed');
@@ -35,26 +35,27 @@ export class AllExceptionsFilter implements ExceptionFilter {
     }
     response.status(status).json(body);
   }
+}
 
-  private toBody(exception: unknown, correlationId: string): ErrorBody {
-    if (exception instanceof AppError) {
-      return {
-        error: {
-          code: exception.code,
-          message: exception.message,
-          ...(exception.field ? { field: exception.field } : {}),
-          ...(exception.details ? { details: exception.details } : {}),
-          correlationId,
-        },
-      };
-    }
-    const status = exception instanceof HttpException ? exception.getStatus() : statusOfBodyParserError(exception);
-    if (status !== undefined && status < 500) {
-      const code = CODE_BY_STATUS.get(status) ?? (status === 413 ? 'PAYLOAD_TOO_LARGE' : 'VALIDATION_FAILED');
-      return { error: { code, message: messageOf(exception, status), correlationId } };
-    }
-    return { error: { code: 'INTERNAL', message: 'Internal server error', correlationId } };
+/** The answer for any error: known ones keep their code and message, anything else is a bare 500. */
+export function toErrorBody(exception: unknown, correlationId: string): ErrorBody {
+  if (exception instanceof AppError) {
+    return {
+      error: {
+        code: exception.code,
+        message: exception.message,
+        ...(exception.field ? { field: exception.field } : {}),
+        ...(exception.details ? { details: exception.details } : {}),
+        correlationId,
+      },
+    };
   }
+  const status = exception instanceof HttpException ? exception.getStatus() : statusOfBodyParserError(exception);
+  if (status !== undefined && status < 500) {
+    const code = CODE_BY_STATUS.get(status) ?? (status === 413 ? 'PAYLOAD_TOO_LARGE' : 'VALIDATION_FAILED');
+    return { error: { code, message: messageOf(exception, status), correlationId } };
+  }
+  return { error: { code: 'INTERNAL', message: 'Internal server error', correlationId } };
 }
 
 /** body-parser errors (malformed JSON, body too large) carry their status on the error object. */

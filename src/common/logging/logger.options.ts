@@ -1,4 +1,3 @@
-import { RequestMethod } from '@nestjs/common';
 import type { Params } from 'nestjs-pino';
 import { CORRELATION_HEADER, correlationIdFor } from '../http/correlation-id';
 
@@ -17,16 +16,8 @@ export const REDACTED_PATHS = [
     .flatMap((key) => [key, `*.${key}`, `*.*.${key}`]),
 ];
 
-/**
- * RingCentral's notification deliveries (thousands a second at peak) get no request logger: per-request logging was
- * the largest single cost of the intake. They are counted in /metrics (sscl_webhook_notifications_total by outcome),
- * and the webhook controller logs the ones it refuses.
- */
-export const UNLOGGED_ROUTES = [{ method: RequestMethod.POST, path: 'webhooks/ringcentral' }];
-
 export function loggerOptions(level: string): Params {
   return {
-    exclude: UNLOGGED_ROUTES,
     pinoHttp: {
       level,
       redact: { paths: REDACTED_PATHS, censor: '[redacted]' },
