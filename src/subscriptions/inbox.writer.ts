@@ -9,7 +9,8 @@ export interface InboundNotification {
   accountId: string;
   rcSubscriptionId: string;
   telephonySessionId?: string;
-  payload: unknown;
+  /** The notification as received (JSON text): stored as is, not serialised again. */
+  payloadJson: string;
 }
 
 interface Pending {
@@ -75,7 +76,7 @@ export class InboxWriter implements OnApplicationShutdown {
          SELECT * FROM unnest($1::text[], $2::uuid[], $3::text[], $4::jsonb[])
          ON CONFLICT (uuid) DO NOTHING
          RETURNING id, uuid`,
-        [items.map((i) => i.uuid), items.map((i) => i.accountId), items.map((i) => i.telephonySessionId ?? null), items.map((i) => JSON.stringify(i.payload))],
+        [items.map((i) => i.uuid), items.map((i) => i.accountId), items.map((i) => i.telephonySessionId ?? null), items.map((i) => i.payloadJson)],
       );
       if (rows.length) await this.jobs.enqueue('events.fold', { inboundEventIds: rows.map((r) => String(r.id)) }, { transaction: tx, retryLimit: 10, retryDelay: 2, retryBackoff: true });
       return rows;

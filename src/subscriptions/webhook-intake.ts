@@ -63,7 +63,8 @@ export class WebhookIntake implements OnApplicationBootstrap {
         res.writeHead(200, { 'Validation-Token': validationToken, 'Content-Length': '0' }).end();
         return;
       }
-      const body = parseJson(await readBody(req, MAX_NOTIFICATION_BYTES));
+      const text = await readBody(req, MAX_NOTIFICATION_BYTES);
+      const body = parseJson(text);
       const notification = parseTelephonyNotification(body);
       if (isTelephonyNotificationParseError(notification)) {
         this.metrics.webhookNotifications.inc({ outcome: 'invalid' });
@@ -82,7 +83,7 @@ export class WebhookIntake implements OnApplicationBootstrap {
         accountId,
         rcSubscriptionId: notification.subscriptionId,
         telephonySessionId: notification.body.telephonySessionId,
-        payload: body,
+        payloadJson: text,
       });
       this.metrics.webhookNotifications.inc({ outcome: stored ? 'stored' : 'duplicate' });
       res.writeHead(200, { 'Content-Length': '0' }).end();
