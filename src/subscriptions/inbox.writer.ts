@@ -71,12 +71,14 @@ export class InboxWriter implements OnApplicationShutdown {
 
   private async commit(items: InboundNotification[]): Promise<Set<string>> {
     const stored = await this.dataSource.transaction(async (tx) => {
+      // One JSON array parameter: the payloads go in as received, with no per-element array escaping.
       const rows: { id: string; uuid: string }[] = await tx.query(
         `INSERT INTO inbound_events (uuid, account_id, telephony_session_id, payload)
-         SELECT * FROM unnest($1::text[], $2::uuid[], $3::text[], $4::jsonb[])
+         SELECT r.uuid, r.account_id, r.telephony_session_id, r.payload
+           FROM jsonb_to_recordset($1::jsonb) AS r(uuid text, account_id uuid, telephony_session_id text, payload jsonb)
          ON CONFLICT (uuid) DO NOTHING
          RETURNING id, uuid`,
-        [items.map((i) => i.uuid), items.map((i) => i.accountId), items.map((i) => i.telephonySessionId ?? null), items.map((i) => i.payloadJson)],
+        [toJsonArray(items)],
       );
       if (rows.length) await this.jobs.enqueue('events.fold', { inboundEventIds: rows.map((r) => String(r.id)) }, { transaction: tx, retryLimit: 10, retryDelay: 2, retryBackoff: true });
       return rows;
@@ -97,4 +99,12 @@ export class InboxWriter implements OnApplicationShutdown {
   async onApplicationShutdown(): Promise<void> {
     while (this.flushing) await new Promise((r) => setTimeout(r, 10));
   }
+}
+
+/** `[{uuid, account_id, telephony_session_id, payload}, ...]` with each payload's JSON text spliced in unchanged. */
+function toJsonArray(items: InboundNotification[]): string {
+  const rows = items.map(
+    (i) => `{"uuid":${JSON.stringify(i.uuid)},"account_id":${JSON.stringify(i.accountId)},"telephony_session_id":${JSON.stringify(i.telephonySessionId ?? null)},"payload":${i.payloadJson}}`,
+  );
+  return `[${rows.join(',')}]`;
 }
