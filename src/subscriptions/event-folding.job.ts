@@ -157,12 +157,12 @@ export class EventFoldingJob {
       for (const [k, at] of this.settleAt) if (at <= now) this.settleAt.delete(k);
       this.settleSweptAt = now;
     }
-    this.settleAt.set(key, now + quietMs);
     await this.queue.enqueue('session.settle', { accountId: session.accountId, telephonySessionId: session.telephonySessionId }, {
       startAfter: now + quietMs,
       singletonKey: `${session.accountId}:${session.telephonySessionId}`,
       singletonSeconds: Math.max(1, Math.ceil(quietMs / 1000)),
     });
+    this.settleAt.set(key, now + quietMs);
   }
 }
 
