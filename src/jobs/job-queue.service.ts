@@ -37,6 +37,11 @@ export class JobQueue implements OnModuleInit, OnApplicationShutdown {
   private started = false;
   private readonly workers = new Map<JobName, string[]>();
   private readonly notifyPending = new Set<JobName>();
+  /**
+   * `name|singletonKey` -> end of the singleton slot this process last sent it in. pg-boss refuses a second job in
+   * the same slot, so sending it again (folding asks for a session's settle on every notification) is skipped here.
+   */
+  private readonly singletonSlots = new Map<string, number>();
   private listener?: Client;
   private readonly databaseUrl: string;
 
@@ -90,14 +95,33 @@ export class JobQueue implements OnModuleInit, OnApplicationShutdown {
 
   async enqueue<N extends JobName>(name: N, data: JobPayloads[N], options: EnqueueOptions = {}): Promise<string | null> {
     const { transaction, startAfter, ...rest } = options;
+    // Only outside a transaction: one that rolls back would leave the slot marked with no job in it.
+    const slot = !transaction && options.singletonKey && options.singletonSeconds ? this.singletonSlot(name, options.singletonKey, options.singletonSeconds) : undefined;
+    if (slot?.sent) return null;
     const id = await this.boss.send(name, data as object, {
       ...rest,
       ...(startAfter !== undefined ? { startAfter: startAfter instanceof Date ? startAfter : new Date(startAfter) } : {}),
       ...(transaction ? { db: executorOf(transaction) } : {}),
     });
+    slot?.markSent();
     // A job sent outside a transaction is visible now; one sent inside is notified by the caller after commit.
     if (id && !transaction && startAfter === undefined) this.notify(name);
     return id;
+  }
+
+  /** Whether this process already sent (name, key) in the current singleton slot, and a way to record that it did. */
+  private singletonSlot(name: JobName, key: string, seconds: number): { sent: boolean; markSent(): void } {
+    const now = Date.now();
+    const slotMs = seconds * 1000;
+    const end = (Math.floor(now / slotMs) + 1) * slotMs;
+    const id = `${name}|${key}`;
+    return {
+      sent: (this.singletonSlots.get(id) ?? 0) === end,
+      markSent: () => {
+        if (this.singletonSlots.size >= 10_000) for (const [k, until] of this.singletonSlots) if (until <= now) this.singletonSlots.delete(k);
+        this.singletonSlots.set(id, end);
+      },
+    };
   }
 
   /** Enqueues several jobs of one kind in one statement (same options for all), e.g. inside a fold transaction. */

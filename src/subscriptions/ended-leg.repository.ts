@@ -58,7 +58,8 @@ export class EndedLegRepository {
         column((l) => l.queueCall),
       ],
     );
-    const byKey = new Map(legs.map((l) => [`${l.accountId}|${l.leg.telephonySessionId}|${l.leg.extensionId}`, l]));
-    return rows.map((row) => ({ id: row.id, ...byKey.get(`${row.account_id}|${row.telephony_session_id}|${row.rc_extension_id}`)! }));
+    const legKey = (accountId: string, telephonySessionId: string, extensionId: string) => `${sessionKey({ accountId, telephonySessionId })}|${extensionId}`;
+    const byKey = new Map(legs.map((l) => [legKey(l.accountId, l.leg.telephonySessionId, l.leg.extensionId), l]));
+    return rows.map((row) => ({ id: row.id, ...byKey.get(legKey(row.account_id, row.telephony_session_id, row.rc_extension_id))! }));
   }
 }

@@ -45,9 +45,6 @@ interface FollowUp {
 @Injectable()
 export class EventFoldingJob {
   private readonly logger = new Logger(EventFoldingJob.name);
-  /** Sessions with a `session.settle` pending from this process, and when it runs (saves re-sending it per event). */
-  private readonly settleAt = new Map<string, number>();
-  private settleSweptAt = 0;
 
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
@@ -74,7 +71,6 @@ export class EventFoldingJob {
 
   @JobHandler('session.settle', { concurrency: 2 })
   async settle({ accountId, telephonySessionId }: { accountId: string; telephonySessionId: string }): Promise<void> {
-    this.settleAt.delete(sessionKey({ accountId, telephonySessionId }));
     await this.foldSessions([{ accountId, telephonySessionId, notifications: [] }], true);
   }
 
@@ -150,19 +146,11 @@ export class EventFoldingJob {
   /** Decide once the session has been quiet for a while: one pending job per session (pg-boss singleton slot). */
   private async scheduleSettle(session: SessionKey): Promise<void> {
     const quietMs = this.config.get('app', { infer: true }).sessionQuietMs;
-    const key = sessionKey(session);
-    const now = Date.now();
-    if ((this.settleAt.get(key) ?? 0) > now) return;
-    if (now - this.settleSweptAt > quietMs) {
-      for (const [k, at] of this.settleAt) if (at <= now) this.settleAt.delete(k);
-      this.settleSweptAt = now;
-    }
     await this.queue.enqueue('session.settle', { accountId: session.accountId, telephonySessionId: session.telephonySessionId }, {
-      startAfter: now + quietMs,
+      startAfter: Date.now() + quietMs,
       singletonKey: `${session.accountId}:${session.telephonySessionId}`,
       singletonSeconds: Math.max(1, Math.ceil(quietMs / 1000)),
     });
-    this.settleAt.set(key, now + quietMs);
   }
 }
 

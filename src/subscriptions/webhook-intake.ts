@@ -2,7 +2,7 @@ import { Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
 import { HttpAdapterHost } from '@nestjs/core';
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
-import { AppError } from '../common/errors/app-error';
+import { AppError, ERROR_CODES } from '../common/errors/app-error';
 import { toErrorBody } from '../common/errors/all-exceptions.filter';
 import { CORRELATION_HEADER, correlationIdFor } from '../common/http/correlation-id';
 import { type AppConfig, runsHttpApi } from '../config/app-config';
@@ -95,7 +95,7 @@ export class WebhookIntake implements OnApplicationBootstrap {
   private fail(req: IncomingMessage, res: ServerResponse, error: unknown): void {
     const correlationId = correlationIdFor(req);
     const body = toErrorBody(error, correlationId);
-    const status = (error instanceof AppError ? error.status : undefined) ?? 500;
+    const status = ERROR_CODES[body.error.code];
     if (status >= 500) this.logger.error({ err: error, correlationId, path: WEBHOOK_PATH }, 'request failed');
     if (res.headersSent) return;
     const json = JSON.stringify(body);

@@ -45,6 +45,23 @@ describe('JobQueue facade over pg-boss (real PostgreSQL)', () => {
     expect(await jobsWithTick(committed)).toBe(1);
   });
 
+  it('sends a singleton once per slot and again in the next slot; another key is its own', async () => {
+    const settle = (telephonySessionId: string) =>
+      queue.enqueue('session.settle', { accountId: 'acc-s', telephonySessionId }, { singletonKey: `acc-s:${telephonySessionId}`, singletonSeconds: 1, startAfter: Date.now() + 60_000 });
+    const count = async (telephonySessionId: string): Promise<number> =>
+      (await dataSource.query(`SELECT count(*)::int AS n FROM pgboss.job WHERE name = 'session.settle' AND data->>'telephonySessionId' = $1`, [telephonySessionId]))[0].n;
+    // Start just after a slot boundary, so the first two sends fall in one 1 s slot.
+    await new Promise((r) => setTimeout(r, 1000 - (Date.now() % 1000) + 20));
+    expect(await settle('s-1')).not.toBeNull();
+    expect(await settle('s-1')).toBeNull();
+    expect(await settle('s-2')).not.toBeNull();
+    expect(await count('s-1')).toBe(1);
+    await new Promise((r) => setTimeout(r, 1000 - (Date.now() % 1000) + 20));
+    expect(await settle('s-1')).not.toBeNull();
+    expect(await count('s-1')).toBe(2);
+    expect(await count('s-2')).toBe(1);
+  });
+
   it('creates one job per tick however many replicas enqueue it', async () => {
     const tick = new Date('2030-01-01T00:02:00.000Z');
     const ids = await Promise.all([queue.enqueueTick('system.housekeeping', tick), queue.enqueueTick('system.housekeeping', tick), queue.enqueueTick('system.housekeeping', tick)]);

@@ -11,8 +11,6 @@ export function correlationIdFor(request: IncomingMessage): string {
   return value && SAFE_ID.test(value) ? value : randomUUID();
 }
 
-/** The request's id given by the request logger; routes without one (the webhook intake) get one here. */
 export function correlationIdOf(request: IncomingMessage & { id?: unknown }): string {
-  if (request.id === undefined || request.id === null) request.id = correlationIdFor(request);
-  return typeof request.id === 'string' ? request.id : String(request.id);
+  return typeof request.id === 'string' ? request.id : String(request.id ?? 'unknown');
 }
