@@ -36,7 +36,26 @@ export interface CallLogRow {
   ownerSource: string | null;
   loggedAt: Date | null;
   createdAt: Date;
+  /** Where the row came from: the telephony events, or RingCentral's call log (reconciliation). */
+  source: CallLogSource;
+  /** RingCentral's call-log record for this leg: not seen yet, merged (final), or never found within the wait. */
+  recordState: RecordState;
+  recordId: string | null;
+  recordDuration: number | null;
+  recordResult: string | null;
+  recordingState: RecordingState;
+  recordingLink: string | null;
+  voicemailLink: string | null;
+  recordMergedAt: Date | null;
+  /** Staged mode: the one update of the CRM log with the record's values. */
+  updateState: UpdateState | null;
+  crmUpdatedAt: Date | null;
 }
+
+export type CallLogSource = 'events' | 'call-log';
+export type RecordState = 'waiting' | 'merged' | 'not-found';
+export type RecordingState = 'none' | 'waiting' | 'ready' | 'missing';
+export type UpdateState = 'pending' | 'updating' | 'updated' | 'failed' | 'not-needed';
 
 export function toCallLogRow(r: Record<string, any>): CallLogRow {
   return {
@@ -70,5 +89,16 @@ export function toCallLogRow(r: Record<string, any>): CallLogRow {
     ownerSource: r.owner_source,
     loggedAt: r.logged_at,
     createdAt: r.created_at,
+    source: r.source ?? 'events',
+    recordState: r.record_state ?? 'waiting',
+    recordId: r.record_id ?? null,
+    recordDuration: r.record_duration ?? null,
+    recordResult: r.record_result ?? null,
+    recordingState: r.recording_state ?? 'none',
+    recordingLink: r.recording_link ?? null,
+    voicemailLink: r.voicemail_link ?? null,
+    recordMergedAt: r.record_merged_at ?? null,
+    updateState: r.update_state ?? null,
+    crmUpdatedAt: r.crm_updated_at ?? null,
   };
 }

@@ -15,6 +15,12 @@ export interface AppConfig {
     jobTimeoutSeconds: number;
     /** Calls of one account logged at once by one process (each holds one CRM conversation). */
     crmConcurrencyPerAccount: number;
+    /** Period of the call-log sync, one paged read of the account call log per enabled account. */
+    callLogSyncIntervalSeconds: number;
+    /** After downtime, the sync reads at most this far back; older calls are left out and the admin is told. */
+    callLogBackfillMaxHours: number;
+    /** How long after a call ends its final record (and recording) is waited for, before going on without. */
+    callLogRecordWaitSeconds: number;
   };
   database: { url: string; embedded: boolean; dataDir: string };
   ringcentral: { server: string; clientId: string; clientSecret: string };
@@ -40,6 +46,9 @@ export function buildAppConfig(env: Env, runtime: ResolvedRuntime): AppConfig {
       sessionQuietMs: Math.round(env.SESSION_QUIET_SECONDS * 1000),
       jobTimeoutSeconds: env.JOB_TIMEOUT_SECONDS,
       crmConcurrencyPerAccount: env.CRM_CONCURRENCY_PER_ACCOUNT,
+      callLogSyncIntervalSeconds: env.CALL_LOG_SYNC_INTERVAL_SECONDS,
+      callLogBackfillMaxHours: env.CALL_LOG_BACKFILL_MAX_HOURS,
+      callLogRecordWaitSeconds: env.CALL_LOG_RECORD_WAIT_SECONDS,
     },
     database: { url: runtime.databaseUrl, embedded: runtime.embedded, dataDir: env.DATA_DIR },
     ringcentral: {

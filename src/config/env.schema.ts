@@ -35,6 +35,9 @@ export const envSchema = Joi.object({
   SESSION_QUIET_SECONDS: Joi.number().min(0.1).max(600).default(5),
   JOB_TIMEOUT_SECONDS: Joi.number().integer().min(2).max(3600).default(120),
   CRM_CONCURRENCY_PER_ACCOUNT: Joi.number().integer().min(1).max(256).default(16),
+  CALL_LOG_SYNC_INTERVAL_SECONDS: Joi.number().integer().min(1).max(3600).default(60),
+  CALL_LOG_BACKFILL_MAX_HOURS: Joi.number().integer().min(1).max(720).default(24),
+  CALL_LOG_RECORD_WAIT_SECONDS: Joi.number().integer().min(1).max(86400).default(900),
 })
   .when(Joi.object({ DATABASE_URL: Joi.exist() }).unknown(), {
     then: Joi.object({
@@ -65,6 +68,9 @@ export interface Env {
   SESSION_QUIET_SECONDS: number;
   JOB_TIMEOUT_SECONDS: number;
   CRM_CONCURRENCY_PER_ACCOUNT: number;
+  CALL_LOG_SYNC_INTERVAL_SECONDS: number;
+  CALL_LOG_BACKFILL_MAX_HOURS: number;
+  CALL_LOG_RECORD_WAIT_SECONDS: number;
 }
 
 export class ConfigValidationError extends Error {

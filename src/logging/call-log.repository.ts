@@ -35,11 +35,35 @@ export class CallLogRepository {
     return row ? toCallLogRow(row) : undefined;
   }
 
-  async markLogged(id: string, outcome: { crmLogId: string; contactId?: string; crmUserId: string; ownerSource: string; reason?: string }): Promise<void> {
+  /** `updateState: 'not-needed'`: the create already carried the final record (single mode, reconciliation). */
+  async markLogged(id: string, outcome: { crmLogId: string; contactId?: string; crmUserId: string; ownerSource: string; reason?: string; updateState?: 'not-needed' }): Promise<void> {
     await this.dataSource.query(
       `UPDATE call_logs SET status = 'logged', crm_log_id = $2, contact_id = $3, crm_user_id = $4, owner_source = $5, reason = $6,
-         last_error = NULL, logged_at = now(), updated_at = now() WHERE id = $1`,
-      [id, outcome.crmLogId, outcome.contactId ?? null, outcome.crmUserId, outcome.ownerSource, outcome.reason ?? null],
+         last_error = NULL, logged_at = now(), updated_at = now(), update_state = COALESCE($7, update_state) WHERE id = $1`,
+      [id, outcome.crmLogId, outcome.contactId ?? null, outcome.crmUserId, outcome.ownerSource, outcome.reason ?? null, outcome.updateState ?? null],
+    );
+  }
+
+  /** Takes a logged row for its one staged update (pending, or left `updating` by a crashed attempt). */
+  async claimUpdate(id: string): Promise<CallLogRecord | undefined> {
+    const [row] = await queryRows(
+      this.dataSource,
+      `UPDATE call_logs SET update_state = 'updating', updated_at = now()
+       WHERE id = $1 AND status = 'logged' AND crm_log_id IS NOT NULL AND update_state IN ('pending', 'updating') RETURNING *`,
+      [id],
+    );
+    return row ? toCallLogRow(row) : undefined;
+  }
+
+  async markUpdated(id: string): Promise<void> {
+    await this.dataSource.query(`UPDATE call_logs SET update_state = 'updated', crm_updated_at = now(), last_error = NULL, updated_at = now() WHERE id = $1`, [id]);
+  }
+
+  /** The update waits (retry at `at`) or, with `at` null, failed for good; the CRM keeps the created log. */
+  async markUpdateFailed(id: string, error: string, at: Date | null): Promise<void> {
+    await this.dataSource.query(
+      `UPDATE call_logs SET update_state = $3, last_error = $2, next_attempt_at = $4, updated_at = now() WHERE id = $1`,
+      [id, error.slice(0, 2000), at ? 'pending' : 'failed', at],
     );
   }
 

@@ -13,6 +13,7 @@ export interface ComposeInput {
   startTime: Date;
   durationSeconds: number;
   recordingLink?: string;
+  voicemailLink?: string;
   sessionId?: string | null;
   note?: string;
 }
@@ -72,25 +73,81 @@ export function composeLogDetails(format: LogFormat, input: ComposeInput, sectio
   if (sections.duration) items.push(['Duration', formatDuration(input.durationSeconds)]);
   if (sections.result) items.push(['Result', input.result]);
   if (sections.recording && input.recordingLink) items.push(['Call recording link', input.recordingLink]);
+  if (sections.recording && input.voicemailLink) items.push(['Voicemail recording link', input.voicemailLink]);
 
   switch (format) {
     case 'text/html': {
       const note = input.note ? `<div><b>Agent notes</b></div><div>${escapeHtml(input.note)}</div><div><b>Call details</b></div>` : '';
-      const li = items.map(([label, value]) =>
-        label === 'Call recording link' && /^https?:\/\//.test(value)
-          ? `<li><b>${label}</b>: <a target="_blank" href="${escapeHtml(value)}">open</a></li>`
-          : `<li><b>${label}</b>: ${escapeHtml(value)}</li>`,
-      );
-      return `${note}<ul>${li.join('')}</ul>`;
+      return `${note}<ul>${items.map(([label, value]) => sectionLine(format, label, value)).join('')}</ul>`;
     }
     case 'text/markdown': {
       const note = input.note ? `## Agent notes\n${escapeMarkdown(input.note)}\n\n## Call details\n` : '';
-      return note + items.map(([label, value]) => `**${label}**: ${escapeMarkdown(value)}`).join('\n');
+      return note + items.map(([label, value]) => sectionLine(format, label, value)).join('\n');
     }
     default: {
       const note = input.note ? `- Note: ${input.note}\n` : '';
-      return note + items.map(([label, value]) => `- ${label}: ${value}`).join('\n');
+      return note + items.map(([label, value]) => sectionLine(format, label, value)).join('\n');
     }
+  }
+}
+
+/** The sections the staged update rewrites: the ones the call-log record makes exact. */
+export const RECORD_SECTIONS = ['Duration', 'Result', 'Call recording link', 'Voicemail recording link'] as const;
+export type RecordSection = (typeof RECORD_SECTIONS)[number];
+
+/** The record's sections for an update, with the admin's toggles applied (a link that is not there is left out). */
+export function recordSections(input: Pick<ComposeInput, 'durationSeconds' | 'result' | 'recordingLink' | 'voicemailLink'>, sections: Record<LogDetailSection, boolean>): [RecordSection, string][] {
+  const items: [RecordSection, string][] = [];
+  if (sections.duration) items.push(['Duration', formatDuration(input.durationSeconds)]);
+  if (sections.result) items.push(['Result', input.result]);
+  if (sections.recording && input.recordingLink) items.push(['Call recording link', input.recordingLink]);
+  if (sections.recording && input.voicemailLink) items.push(['Voicemail recording link', input.voicemailLink]);
+  return items;
+}
+
+/**
+ * App Connect's upsert (its callLogComposer): each section replaced in place in the log's current body when present,
+ * otherwise added — so whatever else is in the body (a note a person typed in the CRM) stays as it is.
+ */
+export function upsertSections(format: LogFormat, body: string, items: [string, string][]): string {
+  let out = body;
+  for (const [label, value] of items) {
+    const line = sectionLine(format, label, value);
+    const pattern = sectionPattern(format, label);
+    if (pattern.test(out)) {
+      out = out.replace(pattern, () => line);
+    } else if (format === 'text/html') {
+      const end = out.lastIndexOf('</ul>');
+      out = end >= 0 ? `${out.slice(0, end)}${line}${out.slice(end)}` : `${out}<ul>${line}</ul>`;
+    } else {
+      out = out === '' ? line : `${out.replace(/\n+$/, '')}\n${line}`;
+    }
+  }
+  return out;
+}
+
+function sectionLine(format: LogFormat, label: string, value: string): string {
+  switch (format) {
+    case 'text/html':
+      return /link$/.test(label) && /^https?:\/\//.test(value)
+        ? `<li><b>${label}</b>: <a target="_blank" href="${escapeHtml(value)}">open</a></li>`
+        : `<li><b>${label}</b>: ${escapeHtml(value)}</li>`;
+    case 'text/markdown':
+      return `**${label}**: ${escapeMarkdown(value)}`;
+    default:
+      return `- ${label}: ${value}`;
+  }
+}
+
+function sectionPattern(format: LogFormat, label: string): RegExp {
+  const l = label.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
+  switch (format) {
+    case 'text/html':
+      return new RegExp(`<li><b>${l}</b>:.*?</li>`);
+    case 'text/markdown':
+      return new RegExp(`^\\*\\*${l}\\*\\*: .*$`, 'm');
+    default:
+      return new RegExp(`^- ${l}: .*$`, 'm');
   }
 }
 

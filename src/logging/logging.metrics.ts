@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { Counter, Histogram } from 'prom-client';
+import { Counter, Gauge, Histogram } from 'prom-client';
 import { MetricsService } from '../health/metrics.service';
 
 /** The pipeline's Prometheus metrics (registered on the process registry). */
@@ -13,6 +13,11 @@ export class LoggingMetrics {
   readonly crmLatency: Histogram<'connector' | 'outcome'>;
   readonly callEndToLog: Histogram<string>;
   readonly pluginInvocations: Counter<'plugin' | 'kind' | 'outcome'>;
+  readonly recordsMerged: Counter<string>;
+  readonly logsReconciled: Counter<string>;
+  readonly logsUpdated: Counter<'connector'>;
+  readonly syncLag: Gauge<'account'>;
+  readonly syncRequests: Counter<'outcome'>;
 
   constructor(metrics: MetricsService) {
     const registers = [metrics.registry];
@@ -40,5 +45,10 @@ export class LoggingMetrics {
       labelNames: ['plugin', 'kind', 'outcome'],
       registers,
     });
+    this.recordsMerged = new Counter({ name: 'sscl_call_records_merged_total', help: 'Final call-log records merged into a call_logs row.', registers });
+    this.logsReconciled = new Counter({ name: 'sscl_logs_reconciled_total', help: 'CRM logs created for calls only the call log showed (no notification).', registers });
+    this.logsUpdated = new Counter({ name: 'sscl_logs_updated_total', help: 'CRM logs updated once with the call-log record (staged mode).', labelNames: ['connector'], registers });
+    this.syncLag = new Gauge({ name: 'sscl_call_log_sync_lag_seconds', help: 'Per account: how far behind now the call-log sync has read (now - watermark).', labelNames: ['account'], registers });
+    this.syncRequests = new Counter({ name: 'sscl_call_log_sync_requests_total', help: 'Call-log page requests sent to RingCentral by the sync, by outcome.', labelNames: ['outcome'], registers });
   }
 }
