@@ -21,7 +21,8 @@ export function extensionRef(accountId: string, extensionId: string): { uri: str
   return { uri: `/restapi/v1.0/account/${accountId}/extension/${extensionId}`, id: Number(extensionId) };
 }
 
-export function materializeRecord(draft: RecordDraft, t0: number, accountId: string, ids: IdFactory): CallLogRecord {
+/** `extraSeconds`: RingCentral's duration counts routing and teardown, so it exceeds what the events show. */
+export function materializeRecord(draft: RecordDraft, t0: number, accountId: string, ids: IdFactory, extraSeconds = 0): CallLogRecord {
   const { session } = draft;
   const startMs = t0 + session.firstAt;
   const endMs = t0 + session.lastAt;
@@ -37,8 +38,8 @@ export function materializeRecord(draft: RecordDraft, t0: number, accountId: str
     : undefined;
   const leg = (l: RecordLegDraft, i: number): CallLogLeg => ({
     startTime: new Date(t0 + l.startAt).toISOString(),
-    duration: Math.round((l.endAt - l.startAt) / 1000),
-    durationMs: l.endAt - l.startAt,
+    duration: Math.round((l.endAt - l.startAt) / 1000) + extraSeconds,
+    durationMs: l.endAt - l.startAt + extraSeconds * 1000,
     type: 'Voice',
     direction: l.direction,
     action: l.action,
@@ -60,8 +61,8 @@ export function materializeRecord(draft: RecordDraft, t0: number, accountId: str
     sessionId: session.sessionId,
     telephonySessionId: session.telephonySessionId,
     startTime: new Date(startMs).toISOString(),
-    duration: Math.round((endMs - startMs) / 1000),
-    durationMs: endMs - startMs,
+    duration: Math.round((endMs - startMs) / 1000) + extraSeconds,
+    durationMs: endMs - startMs + extraSeconds * 1000,
     type: 'Voice',
     ...(draft.internalType ? { internalType: draft.internalType } : {}),
     direction: draft.direction,

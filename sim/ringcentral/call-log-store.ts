@@ -14,6 +14,8 @@ export interface StoredCallRecord {
   /** From here the final record is visible. */
   visibleAt: number;
   recordingVisibleAt: number;
+  /** Until then (callLogChangeDelayMs) the record shows its first version: only its first leg. */
+  changedAt?: number;
   /** Every extension with a leg; the extension call log of any of them shows the record. */
   extensionIds: string[];
 }
@@ -66,6 +68,10 @@ function view(stored: StoredCallRecord, now: number, v: 'Simple' | 'Detailed'): 
   let record: CallLogRecord;
   if (now >= stored.visibleAt) {
     record = structuredClone(stored.record);
+    if (stored.changedAt !== undefined) {
+      if (now < stored.changedAt) firstVersion(record, stored.visibleAt);
+      else record.lastModifiedTime = new Date(stored.changedAt).toISOString();
+    }
     if (now < stored.recordingVisibleAt) {
       delete record.recording;
       record.legs?.forEach((l) => delete l.recording);
@@ -77,6 +83,12 @@ function view(stored: StoredCallRecord, now: number, v: 'Simple' | 'Detailed'): 
   }
   if (v === 'Simple') delete record.legs;
   return record;
+}
+
+/** A record as first filed: legs are added and `lastModifiedTime` moves when it changes. */
+function firstVersion(record: CallLogRecord, visibleAt: number): void {
+  record.legs = record.legs?.slice(0, 1);
+  record.lastModifiedTime = new Date(visibleAt).toISOString();
 }
 
 function inProgress(final: CallLogRecord): CallLogRecord {

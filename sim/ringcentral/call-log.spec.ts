@@ -174,4 +174,21 @@ describe('RingCentral sim: call-log eventual consistency', () => {
     const [withRecording] = await find(r.telephonySessionIds[0]);
     expect(withRecording.recording).toBeDefined();
   });
+
+  it('files a duration longer than the events show and changes a record once after it first appears', async () => {
+    sim.setKnobs({ callLogInProgress: false, recordingDelayMs: 0, recordDurationExtraSeconds: 3, callLogChangeDelayMs: 10_000 });
+    const r = await sim.play(account.id, 'inbound-ivr', { recorded: true });
+    const end = Date.parse(r.endTime);
+    clock.set(end + 20_000);
+    const [first] = await find(r.telephonySessionIds[0], '&view=Detailed');
+    const eventsSeconds = Math.round((end - Date.parse(r.legs[0].callStartTime)) / 1000);
+    expect(first.duration).toBe(eventsSeconds + 3);
+    expect(first.legs).toHaveLength(1);
+    expect(first.recording).toMatchObject({ id: expect.any(String), type: 'Automatic', contentUri: expect.stringContaining('/content') });
+    clock.set(end + 31_000);
+    const [changed] = await find(r.telephonySessionIds[0], '&view=Detailed');
+    expect(changed.legs!.length).toBeGreaterThan(1);
+    expect(Date.parse(changed.lastModifiedTime!)).toBeGreaterThan(Date.parse(first.lastModifiedTime!));
+    sim.setKnobs({ recordDurationExtraSeconds: 0, callLogChangeDelayMs: 0 });
+  });
 });

@@ -116,6 +116,14 @@ describe('RingCentral sim: webhook delivery', () => {
     expect(sim.stats().deliveries.dropped).toBe(result.events.length);
   });
 
+  it('drops whole calls at dropCallRate 1: nothing of the call arrives, its record is still filed', async () => {
+    sim.setKnobs({ dropCallRate: 1 });
+    const result = await sim.play(accountId, 'inbound-answered');
+    expect(receiver.requests).toHaveLength(0);
+    expect(result.dropped).toHaveLength(result.events.length);
+    expect(result.callLogRecordIds).toHaveLength(1);
+  });
+
   it('shuffles the order within a session but delivers every sequence once', async () => {
     sim.setKnobs({ shuffle: true });
     const result = await sim.play(accountId, 'inbound-ivr', { hold: true });

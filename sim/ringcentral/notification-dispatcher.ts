@@ -133,11 +133,12 @@ export class NotificationDispatcher {
       groups.set(key, [...(groups.get(key) ?? []), item]);
     }
     const dropped: NotificationEnvelope[] = [];
+    const droppedCalls = this.droppedCalls(items);
     const lanes: { item: DeliveryItem; dueMs: number; duplicate: boolean }[][] = [];
     for (const group of groups.values()) {
       const slots = group.map((i) => i.dueMs);
       let kept = group.filter((item) => {
-        if (!rng.chance(knobs.dropRate)) return true;
+        if (!droppedCalls.has(item.envelope.body.telephonySessionId) && !rng.chance(knobs.dropRate)) return true;
         dropped.push(item.envelope);
         stats.deliveries.dropped++;
         return false;
@@ -163,6 +164,16 @@ export class NotificationDispatcher {
       }),
     );
     return { delivered, dropped };
+  }
+
+  /** Sessions none of whose notifications are delivered (`dropCallRate`); drawn only when the knob is on. */
+  private droppedCalls(items: DeliveryItem[]): Set<string> {
+    const dropped = new Set<string>();
+    if (this.deps.knobs.dropCallRate <= 0) return dropped;
+    for (const session of new Set(items.map((i) => i.envelope.body.telephonySessionId))) {
+      if (this.deps.rng.chance(this.deps.knobs.dropCallRate)) dropped.add(session);
+    }
+    return dropped;
   }
 
   /** Returns true when a POST was made (whatever its outcome). */

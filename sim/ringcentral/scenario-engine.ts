@@ -53,7 +53,7 @@ export class ScenarioEngine {
 
     const callLogRecordIds: string[] = [];
     for (const draft of opts.leaveOpen ? [] : script.records) {
-      const record = materializeRecord(draft, t0, accountId, state.ids);
+      const record = materializeRecord(draft, t0, accountId, state.ids, state.knobs.recordDurationExtraSeconds);
       const startMs = t0 + draft.session.firstAt;
       const visibleAt = t0 + draft.session.lastAt + state.knobs.callLogDelayMs;
       state.callLogs.add({
@@ -63,6 +63,7 @@ export class ScenarioEngine {
         inProgressFrom: state.knobs.callLogInProgress ? startMs : undefined,
         visibleAt,
         recordingVisibleAt: visibleAt + state.knobs.recordingDelayMs,
+        ...(state.knobs.callLogChangeDelayMs > 0 && { changedAt: visibleAt + state.knobs.callLogChangeDelayMs }),
         extensionIds: [...new Set([draft.extensionId, ...draft.legs.map((l) => l.extensionId)])],
       });
       callLogRecordIds.push(record.id);

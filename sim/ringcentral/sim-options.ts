@@ -27,6 +27,8 @@ export interface SimKnobs {
   deliveryDelayMs: number;
   /** Probability (0..1) that a notification is never delivered. */
   dropRate: number;
+  /** Probability (0..1) that none of a call's notifications is delivered (the call is only in the call log). */
+  dropCallRate: number;
   /** Consecutive failed deliveries after which a subscription becomes Blacklisted. */
   webhookFailureThreshold: number;
   /** How long a webhook receiver may take (deliveries and the validation handshake). */
@@ -37,6 +39,13 @@ export interface SimKnobs {
   callLogInProgress: boolean;
   /** How long after the record becomes visible its `recording` appears. */
   recordingDelayMs: number;
+  /** Seconds the record's duration exceeds what the events show (RingCentral counts routing and teardown too). */
+  recordDurationExtraSeconds: number;
+  /**
+   * When > 0, a record changes once after first appearing: it shows only its first leg (and an earlier
+   * `lastModifiedTime`) until this long after it became visible, then every leg.
+   */
+  callLogChangeDelayMs: number;
   /** Probability (0..1) that a platform API request fails with `apiErrorStatus`. */
   apiErrorRate: number;
   apiErrorStatus: number;
@@ -98,11 +107,14 @@ export function defaultOptions(): RingCentralSimOptions {
     shuffle: false,
     deliveryDelayMs: 0,
     dropRate: 0,
+    dropCallRate: 0,
     webhookFailureThreshold: 5,
     webhookTimeoutMs: 3000,
     callLogDelayMs: 0,
     callLogInProgress: false,
     recordingDelayMs: 0,
+    recordDurationExtraSeconds: 0,
+    callLogChangeDelayMs: 0,
     apiErrorRate: 0,
     apiErrorStatus: 503,
     rateLimits: { light: { ...generous }, medium: { ...generous }, heavy: { ...generous }, auth: { ...generous } },
@@ -142,12 +154,12 @@ export function resolveOptions(input: RingCentralSimOptionsInput = {}): RingCent
 
 export function knobsOf(options: RingCentralSimOptions): SimKnobs {
   const {
-    duplicateRate, shuffle, deliveryDelayMs, dropRate, webhookFailureThreshold, webhookTimeoutMs,
-    callLogDelayMs, callLogInProgress, recordingDelayMs, apiErrorRate, apiErrorStatus, rateLimits,
+    duplicateRate, shuffle, deliveryDelayMs, dropRate, dropCallRate, webhookFailureThreshold, webhookTimeoutMs,
+    callLogDelayMs, callLogInProgress, recordingDelayMs, recordDurationExtraSeconds, callLogChangeDelayMs, apiErrorRate, apiErrorStatus, rateLimits,
   } = options;
   return {
-    duplicateRate, shuffle, deliveryDelayMs, dropRate, webhookFailureThreshold, webhookTimeoutMs,
-    callLogDelayMs, callLogInProgress, recordingDelayMs, apiErrorRate, apiErrorStatus,
+    duplicateRate, shuffle, deliveryDelayMs, dropRate, dropCallRate, webhookFailureThreshold, webhookTimeoutMs,
+    callLogDelayMs, callLogInProgress, recordingDelayMs, recordDurationExtraSeconds, callLogChangeDelayMs, apiErrorRate, apiErrorStatus,
     rateLimits: structuredClone(rateLimits),
   };
 }
