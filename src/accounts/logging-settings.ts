@@ -29,7 +29,7 @@ export const DEFAULT_LOGGING_SETTINGS: LoggingSettings = {
   ownerPolicy: 'agent',
   filters: { inbound: true, outbound: true, internal: false, missed: true, voicemail: true, blockedNumbers: [], blockedExtensions: [] },
   contactPolicy: { noMatch: 'logWithoutContact', multiMatch: 'first' },
-  logMode: 'single',
+  logMode: 'staged',
   logDetails: { subject: true, direction: true, contactNumber: true, agent: true, dateTime: true, duration: true, result: true, recording: true, sessionId: false },
 };
 

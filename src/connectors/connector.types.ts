@@ -197,6 +197,18 @@ export interface UpdateCallLogArgs extends WithAuth {
   idempotencyKey?: string;
 }
 
+export interface GetCallLogArgs extends WithAuth {
+  thirdPartyLogId: string;
+}
+
+/** The log as the CRM holds it now (App Connect's `getCallLog` -> `callLogInfo`), people's edits included. */
+export interface CallLogInfo {
+  subject?: string;
+  note?: string;
+  /** The whole body, which a staged update composes onto (replacing only the service's own sections). */
+  fullBody?: string;
+}
+
 export interface UpdateCallLogResult {
   updatedNote?: string;
 }

@@ -6,8 +6,10 @@ import type {
   CreateCallLogArgs,
   CreateCallLogResult,
   CreateContactArgs,
+  CallLogInfo,
   CrmUserSummary,
   FindContactArgs,
+  GetCallLogArgs,
   GetLicenseStatusArgs,
   GetUserListArgs,
   LicenseStatus,
@@ -77,6 +79,9 @@ export abstract class CrmConnector {
   abstract createCallLog(args: CreateCallLogArgs): Promise<CreateCallLogResult>;
 
   abstract updateCallLog(args: UpdateCallLogArgs): Promise<UpdateCallLogResult>;
+
+  /** The log's current content, when the CRM can tell (undefined: it cannot); a staged update composes onto it. */
+  getCallLog?(args: GetCallLogArgs): Promise<CallLogInfo | undefined>;
 
   /** CRM users who can own records, for user mapping. */
   abstract getUserList(args: GetUserListArgs): Promise<CrmUserSummary[]>;

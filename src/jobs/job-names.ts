@@ -22,6 +22,12 @@ export interface JobPayloads {
   'plugins.callback': { taskId: string };
   /** Tick: delete expired async plugin tasks. */
   'plugins.purge': TickPayload;
+  /** Tick: one call-log sync per enabled account. */
+  'callLogs.watch': TickPayload;
+  /** Read one account's call log from its watermark; merge, reconcile, decide updates. */
+  'callLogs.sync': { accountId: string };
+  /** Staged mode: update one logged call (a call_logs row) once with its final call-log record. */
+  'call.update': { callLogId: string; attempt?: number };
 }
 
 export type JobName = keyof JobPayloads;
@@ -42,6 +48,9 @@ export const JOB_NAMES = [
   'plugins.dispatch',
   'plugins.callback',
   'plugins.purge',
+  'callLogs.watch',
+  'callLogs.sync',
+  'call.update',
 ] as const satisfies readonly JobName[];
 
 // Compile-time check that JOB_NAMES lists every key of JobPayloads.

@@ -15,6 +15,7 @@ export interface CallLogFilter {
   /** call_ended_at < to */
   to?: Date;
   rcExtensionId?: string;
+  source?: 'events' | 'call-log';
 }
 
 export interface CallLogView extends CallLogRow {
@@ -58,6 +59,7 @@ function conditions(filter: CallLogFilter, values: unknown[]): string[] {
   if (filter.from) add('call_ended_at >= ?', filter.from);
   if (filter.to) add('call_ended_at < ?', filter.to);
   if (filter.rcExtensionId) add('rc_extension_id = ?', filter.rcExtensionId);
+  if (filter.source) add('source = ?', filter.source);
   return where;
 }
 

@@ -34,6 +34,14 @@ function toItem(v: CallLogView): CallLogItemDto {
     talkSeconds: v.talkSeconds,
     loggedAt: v.loggedAt,
     nextAttemptAt: v.nextAttemptAt,
+    source: v.source,
+    recordState: v.recordState,
+    recordDuration: v.recordDuration,
+    recordResult: v.recordResult,
+    recordingState: v.recordingState,
+    recordingLink: v.recordingLink,
+    voicemailLink: v.voicemailLink,
+    updateState: v.updateState,
   };
 }
 
@@ -149,5 +157,6 @@ function toFilter(query: CallLogFilterDto): CallLogFilter {
     ...(query.from && { from: new Date(query.from) }),
     ...(query.to && { to: new Date(query.to) }),
     ...(query.rcExtensionId && { rcExtensionId: query.rcExtensionId }),
+    ...(query.source && { source: query.source }),
   };
 }

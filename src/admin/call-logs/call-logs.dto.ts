@@ -4,6 +4,7 @@ import { IsIn, IsInt, IsISO8601, IsNotEmpty, IsOptional, IsString, IsUUID, Max, 
 
 export const CALL_LOG_STATUSES = ['pending', 'logging', 'logged', 'skipped', 'failed'] as const;
 const DIRECTIONS = ['Inbound', 'Outbound'] as const;
+const SOURCES = ['events', 'call-log'] as const;
 
 /** Filters shared by the list and the bulk retry. */
 export class CallLogFilterDto {
@@ -33,6 +34,11 @@ export class CallLogFilterDto {
   @IsNotEmpty()
   @MaxLength(64)
   rcExtensionId?: string;
+
+  @ApiPropertyOptional({ enum: SOURCES, description: "events: made from telephony notifications; call-log: only RingCentral's call log showed the call (reconciled)" })
+  @IsOptional()
+  @IsIn(SOURCES)
+  source?: (typeof SOURCES)[number];
 }
 
 export class ListCallLogsQueryDto extends CallLogFilterDto {
@@ -81,6 +87,17 @@ export class CallLogItemDto {
   @ApiProperty({ type: String, format: 'date-time', nullable: true }) loggedAt: Date | null;
   @ApiProperty({ type: String, format: 'date-time', nullable: true, description: 'Pending: when the next attempt is due (null while paused)' })
   nextAttemptAt: Date | null;
+  @ApiProperty({ enum: SOURCES, description: "Where the row came from: the telephony events, or RingCentral's call log (reconciliation)" }) source: string;
+  @ApiProperty({ enum: ['waiting', 'merged', 'not-found'], description: "RingCentral's call-log record: not seen yet, merged (final), or not found within CALL_LOG_RECORD_WAIT_SECONDS" })
+  recordState: string;
+  @ApiProperty({ type: Number, nullable: true, description: "RingCentral's duration (seconds) from the record" }) recordDuration: number | null;
+  @ApiProperty({ type: String, nullable: true, description: "RingCentral's result from the record" }) recordResult: string | null;
+  @ApiProperty({ enum: ['none', 'waiting', 'ready', 'missing'], description: 'The recording (or voicemail): none expected, waiting, ready, or missing (not there within the wait: logged without it)' })
+  recordingState: string;
+  @ApiProperty({ type: String, nullable: true }) recordingLink: string | null;
+  @ApiProperty({ type: String, nullable: true }) voicemailLink: string | null;
+  @ApiProperty({ type: String, nullable: true, enum: ['pending', 'updating', 'updated', 'failed', 'not-needed'], description: "Staged mode's one update of the CRM log with the record" })
+  updateState: string | null;
 }
 
 export class CallLogPageDto {
@@ -94,7 +111,7 @@ export class TimelineEntryDto {
   @ApiProperty({
     example: 'crm',
     description:
-      'party-status (a party of the session changed status), leg-recorded, attempt, filters, contact, owner, crm (a CRM call and its outcome), crm-error, skipped, logged, paused, retry-requested',
+      'party-status (a party of the session changed status), leg-recorded, attempt, filters, contact, owner, crm (a CRM call and its outcome), crm-error, skipped, logged, paused, retry-requested, record (a call-log sync decision: merged, changed, reconciled, not found, recording missing, update queued), update-attempt, compose, update-waiting, update-failed',
   })
   kind: string;
   @ApiProperty({ type: 'object', additionalProperties: true }) detail: Record<string, unknown>;

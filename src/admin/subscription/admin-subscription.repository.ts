@@ -28,4 +28,18 @@ export class AdminSubscriptionRepository {
       ? { id: row.rc_subscription_id, status: row.status, expiresAt: row.expires_at, deliveryMode: row.delivery_mode, lastEventAt: row.last_event_at, lastError: row.last_error }
       : undefined;
   }
+
+  /** The call-log sync's state (written by logging's sync job), for the same page. */
+  async callLogSync(accountId: string): Promise<{ lastRunAt: Date | null; lastSuccessAt: Date | null; watermark: Date | null; lagSeconds: number | null; lastError: string | null; leftOut: { from: Date; to: Date } | null } | null> {
+    const [row] = await this.dataSource.query('SELECT * FROM call_log_sync WHERE account_id = $1', [accountId]);
+    if (!row) return null;
+    return {
+      lastRunAt: row.last_run_at,
+      lastSuccessAt: row.last_success_at,
+      watermark: row.watermark,
+      lagSeconds: row.lag_seconds,
+      lastError: row.last_error,
+      leftOut: row.left_out_from ? { from: row.left_out_from, to: row.left_out_to } : null,
+    };
+  }
 }

@@ -19,7 +19,7 @@ export class AdminSubscriptionService {
   async get(accountId: string): Promise<SubscriptionDto> {
     const subscription = await this.subscriptions.findByAccount(accountId);
     if (!subscription) throw new AppError('NOT_FOUND', 'No subscription: logging is off (PATCH /admin/settings {"enabled": true})');
-    return subscription;
+    return { ...subscription, callLogSync: await this.subscriptions.callLogSync(accountId) };
   }
 
   /** Deletes the subscription at RingCentral and creates a new one (the subscriptions feature does it on the event). */

@@ -12,7 +12,9 @@ import {
   type CreateCallLogResult,
   type CreateContactArgs,
   type CrmUserSummary,
+  type CallLogInfo,
   type FindContactArgs,
+  type GetCallLogArgs,
   type GetLicenseStatusArgs,
   type GetUserListArgs,
   type LicenseStatus,
@@ -137,6 +139,22 @@ export class ProxyConnector extends CrmConnector {
     const context = updateCallLogContext(baseContext(ctx, ctx.serverLoggingSettings, authHeader), args);
     await this.send(doc, 'updateCallLog', ctx, authHeader, context);
     return {};
+  }
+
+  /**
+   * With a getCallLog operation (its responseMapping names subjectPath, notePath and fullBodyPath, as App Connect's);
+   * undefined without one.
+   */
+  override async getCallLog(args: GetCallLogArgs): Promise<CallLogInfo | undefined> {
+    const { ctx, authHeader, thirdPartyLogId } = args;
+    const doc = parseProxyConfig(ctx.config);
+    const op = doc.operations.getCallLog;
+    if (!op) return undefined;
+    const context = { ...baseContext(ctx, ctx.serverLoggingSettings, authHeader), thirdPartyLogId, existingCallLog: { thirdPartyLogId } };
+    const answer = { body: await this.send(doc, 'getCallLog', ctx, authHeader, context) };
+    const map = op.responseMapping ?? {};
+    const at = (key: string, fallback: string) => text(getByPath(answer, typeof map[key] === 'string' && map[key] ? (map[key] as string) : fallback));
+    return { subject: at('subjectPath', 'body.subject'), note: at('notePath', 'body.note'), fullBody: at('fullBodyPath', 'body.fullBody') };
   }
 
   /** `[]` without a getUserList operation (as App Connect); the manifest then says enableUserMapping: false. */

@@ -11,7 +11,9 @@ import {
   type CreateCallLogResult,
   type CreateContactArgs,
   type CrmUserSummary,
+  type CallLogInfo,
   type FindContactArgs,
+  type GetCallLogArgs,
   type GetUserListArgs,
   type UpdateCallLogArgs,
   type UpdateCallLogResult,
@@ -35,6 +37,8 @@ interface CrmContactBody {
 
 interface CrmActivityBody {
   id: string;
+  subject?: string;
+  body?: string;
   note?: string;
 }
 
@@ -163,6 +167,12 @@ export class SampleCrmConnector extends CrmConnector {
       { body: patch, headers: { 'Idempotency-Key': args.idempotencyKey } },
     );
     return { updatedNote: activity?.note };
+  }
+
+  override async getCallLog({ ctx, authHeader, thirdPartyLogId }: GetCallLogArgs): Promise<CallLogInfo> {
+    const { activity } = await this.call<{ activity?: CrmActivityBody }>(ctx, authHeader, 'getCallLog', 'GET', `/activities/${encodeURIComponent(thirdPartyLogId)}`);
+    if (!activity) throw new ConnectorError('NOT_FOUND', 'sample-crm getCallLog: no such activity', { operation: 'getCallLog', connectorId: 'sample-crm' });
+    return { subject: activity.subject, note: activity.note, fullBody: activity.body };
   }
 
   async getUserList({ ctx, authHeader }: GetUserListArgs): Promise<CrmUserSummary[]> {

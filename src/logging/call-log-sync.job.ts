@@ -1,0 +1,196 @@
+import { Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
+import { ConfigService } from '@nestjs/config';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource } from 'typeorm';
+import { AccountsRepository } from '../accounts/accounts.repository';
+import { ExtensionDirectoryCache } from '../accounts/extension-directory.cache';
+import { resolveLoggingSettings } from '../accounts/logging-settings';
+import { type AppConfig, runsWorkers } from '../config/app-config';
+import { JobHandler } from '../jobs/job-handler.decorator';
+import type { TickPayload } from '../jobs/job-names';
+import { deterministicUuid, JobQueue } from '../jobs/job-queue.service';
+import { TickScheduler } from '../jobs/tick-scheduler';
+import { RingCentralClient } from '../ringcentral/ringcentral.client';
+import { RingCentralRateLimitedError } from '../ringcentral/ringcentral.errors';
+import type { CallLogPage, DetailedCallLogRecord } from '../ringcentral/types';
+import { CallLogSyncRepository } from './call-log-sync.repository';
+import { type RecordLeg, recordLegs } from './call-record-legs';
+import { LoggingMetrics } from './logging.metrics';
+
+/** Records appear 15-30 s after a call ends, keyed by start time; re-reading this far back catches late and changed ones. */
+const MIN_OVERLAP_MS = 10 * 60_000;
+const PER_PAGE = 1000;
+/** A page loop never runs away (1000 records a page). */
+const MAX_PAGES = 500;
+/** A page that does not come back in time ends the run (the next period resumes from the watermark). */
+const PAGE_TIMEOUT_MS = 30_000;
+
+/**
+ * The call-log sync, the only reader of RingCentral's (Heavy) account call log: per enabled account and period, one
+ * paged read from the account's watermark (less an overlap) serves every call in it. Final records are merged into
+ * the legs the events made (same key: account, telephonySessionId, extension), a record with an agent leg and no
+ * row creates one (source `call-log`: reconciliation), and then the legs that can go on are handed to the pipeline:
+ * staged updates, single-mode creates, and legs whose record or recording never came within the wait.
+ */
+@Injectable()
+export class CallLogSyncJob implements OnApplicationBootstrap {
+  private readonly logger = new Logger(CallLogSyncJob.name);
+  private readonly app: AppConfig['app'];
+
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly accounts: AccountsRepository,
+    private readonly directory: ExtensionDirectoryCache,
+    private readonly repository: CallLogSyncRepository,
+    private readonly ringcentral: RingCentralClient,
+    private readonly queue: JobQueue,
+    private readonly ticks: TickScheduler,
+    private readonly metrics: LoggingMetrics,
+    config: ConfigService<AppConfig, true>,
+  ) {
+    this.app = config.get('app', { infer: true });
+  }
+
+  onApplicationBootstrap(): void {
+    if (runsWorkers(this.app.role)) this.ticks.every(this.app.callLogSyncIntervalSeconds, 'callLogs.watch');
+  }
+
+  @JobHandler('callLogs.watch')
+  async watch({ tickAt }: TickPayload): Promise<void> {
+    for (const accountId of await this.accounts.findEnabledIds()) {
+      // One sync per (account, tick), even if this job is retried after a partial run.
+      await this.queue.enqueue('callLogs.sync', { accountId }, { id: deterministicUuid(`callLogs.sync:${accountId}@${tickAt}`) });
+    }
+  }
+
+  @JobHandler('callLogs.sync')
+  async sync({ accountId }: { accountId: string }): Promise<void> {
+    const account = await this.accounts.findById(accountId);
+    if (!account?.enabled || !account.hasRingCentralCredentials) return;
+    const now = Date.now();
+    const waitMs = this.app.callLogRecordWaitSeconds * 1000;
+    const overlapMs = Math.max(MIN_OVERLAP_MS, 2 * this.app.callLogSyncIntervalSeconds * 1000);
+    const state = await this.repository.state(accountId);
+    let dateFrom = (state?.watermark?.getTime() ?? now) - overlapMs;
+    const open = await this.repository.oldestOpenStart(accountId, new Date(now - waitMs));
+    if (open && open.getTime() < dateFrom) dateFrom = open.getTime();
+    const floor = now - this.app.callLogBackfillMaxHours * 3600_000;
+    let leftOut: { from: Date; to: Date } | undefined;
+    if (dateFrom < floor) {
+      leftOut = { from: new Date(dateFrom), to: new Date(floor) };
+      this.logger.warn({ accountId, from: leftOut.from, to: leftOut.to }, 'call-log sync: the gap is longer than CALL_LOG_BACKFILL_MAX_HOURS; older calls are left out');
+      dateFrom = floor;
+    }
+
+    let requests = 0;
+    let recordsRead = 0;
+    let error: string | null = null;
+    try {
+      let query: Record<string, string | number> = { view: 'Detailed', dateFrom: new Date(dateFrom).toISOString(), dateTo: new Date(now).toISOString(), perPage: PER_PAGE };
+      for (let page = 0; page < MAX_PAGES; page++) {
+        requests++;
+        const answer = await withTimeout(
+          this.ringcentral.request<CallLogPage<DetailedCallLogRecord>>(accountId, { method: 'GET', path: '/restapi/v1.0/account/~/call-log', query, group: 'heavy' }),
+          PAGE_TIMEOUT_MS,
+        );
+        this.metrics.syncRequests.inc({ outcome: 'ok' });
+        recordsRead += answer.records?.length ?? 0;
+        await this.apply(accountId, answer.records ?? [], now);
+        const next = nextPageQuery(answer.navigation?.nextPage?.uri);
+        if (!next || !(answer.records?.length ?? 0)) break;
+        query = next;
+      }
+    } catch (e) {
+      this.metrics.syncRequests.inc({ outcome: e instanceof RingCentralRateLimitedError ? 'rate-limited' : 'error' });
+      // Rate limited: the gate keeps the Heavy group closed for Retry-After; the next period resumes from the watermark.
+      error = e instanceof RingCentralRateLimitedError ? `rate limited: RingCentral asks to wait ${e.retryAfterSeconds}s` : (e as Error).message;
+      this.logger.warn({ accountId, err: error }, 'call-log sync failed; the next period resumes from the watermark');
+    }
+    const watermark = error ? state?.watermark : new Date(now);
+    const lagSeconds = watermark ? (Date.now() - watermark.getTime()) / 1000 : (Date.now() - dateFrom) / 1000;
+    this.metrics.syncLag.set({ account: accountId }, lagSeconds);
+    await this.repository.saveRun(accountId, { watermark: error ? undefined : new Date(now), success: !error, error, lagSeconds, recordsRead, requests, leftOut });
+    await this.decide(accountId, resolveLoggingSettings(account.settings).logMode);
+  }
+
+  /** One page: final records merged into their legs, legs with no row reconciled (after the events' grace). */
+  private async apply(accountId: string, records: DetailedCallLogRecord[], now: number): Promise<void> {
+    const legs = dedupe(records.flatMap(recordLegs));
+    if (!legs.length) return;
+    const entries = await this.directory.entries(accountId, new Set(legs.map((l) => l.extensionId)));
+    // Only people's extensions are agents (IVR menus, queues and the like have no leg of their own to log).
+    const agentLegs = legs.filter((l) => entries.get(l.extensionId)?.type === 'User');
+    // The events path normally makes the row first; a record is reconciled only once that has had its chance.
+    const graceMs = Math.max(15_000, 2 * this.app.sessionQuietMs);
+    const reconciled = await this.dataSource.transaction(async (tx) => {
+      const merged = await this.repository.merge(tx, accountId, agentLegs);
+      this.metrics.recordsMerged.inc(merged.filter((m) => m.firstMerge).length);
+      const existing = await this.repository.existing(tx, accountId, agentLegs);
+      const missing = agentLegs.filter((l) => !existing.has(`${l.telephonySessionId}|${l.extensionId}`) && now - l.endTime.getTime() >= graceMs);
+      const created = await this.repository.insertReconciled(tx, accountId, missing);
+      await this.repository.appendTimelines(tx, [
+        ...merged.map((m) => ({
+          callLogId: m.id,
+          kind: 'record',
+          detail: { decision: m.firstMerge ? 'merged the final call-log record' : 'the call-log record changed', recordId: m.recordId, duration: m.duration, result: m.result, recording: m.recordingState },
+        })),
+        ...created.map(({ id, leg }) => ({
+          callLogId: id,
+          kind: 'record',
+          detail: { decision: 'reconciled: the call log shows this call and no notification made a row', recordId: leg.recordId, duration: leg.duration, result: leg.result },
+        })),
+      ]);
+      // Same transaction: a reconciled row exists if and only if its logging job does.
+      await this.queue.enqueueMany('call.log', created.map(({ id }) => ({ callLogId: id })), { transaction: tx, retryLimit: 5, retryDelay: 5, retryBackoff: true });
+      return created.length;
+    });
+    if (reconciled) this.queue.notify('call.log');
+  }
+
+  /** DB-only decisions, made every period even when RingCentral could not be read. */
+  private async decide(accountId: string, logMode: 'staged' | 'single'): Promise<void> {
+    const waitEnd = new Date(Date.now() - this.app.callLogRecordWaitSeconds * 1000);
+    const queued = await this.dataSource.transaction(async (tx) => {
+      const notFound = await this.repository.markRecordsNotFound(tx, accountId, waitEnd);
+      const missing = await this.repository.markRecordingsMissing(tx, accountId, waitEnd);
+      const updates = logMode === 'staged' ? await this.repository.takeStagedUpdates(tx, accountId) : [];
+      const singles = await this.repository.takeReadySingles(tx, accountId);
+      await this.repository.appendTimelines(tx, [
+        ...notFound.map((id) => ({ callLogId: id, kind: 'record', detail: { decision: `no call-log record within ${this.app.callLogRecordWaitSeconds}s: the events' values stand` } })),
+        ...missing.map((id) => ({ callLogId: id, kind: 'record', detail: { decision: `recording not ready within ${this.app.callLogRecordWaitSeconds}s: logged without it` } })),
+        ...updates.map((id) => ({ callLogId: id, kind: 'record', detail: { decision: 'staged: update queued with the final record' } })),
+        ...singles.map((id) => ({ callLogId: id, kind: 'record', detail: { decision: 'single: the final record is in (or the wait is over); logging' } })),
+      ]);
+      await this.queue.enqueueMany('call.update', updates.map((callLogId) => ({ callLogId })), { transaction: tx, retryLimit: 5, retryDelay: 5, retryBackoff: true });
+      await this.queue.enqueueMany('call.log', singles.map((callLogId) => ({ callLogId })), { transaction: tx, retryLimit: 5, retryDelay: 5, retryBackoff: true });
+      return { updates: updates.length, singles: singles.length };
+    });
+    if (queued.updates) this.queue.notify('call.update');
+    if (queued.singles) this.queue.notify('call.log');
+  }
+}
+
+/** `navigation.nextPage.uri` -> the query of that page (path and account are the ones already asked). */
+function nextPageQuery(uri: string | undefined): Record<string, string> | undefined {
+  if (!uri) return undefined;
+  try {
+    return Object.fromEntries(new URL(uri).searchParams);
+  } catch {
+    return undefined;
+  }
+}
+
+function withTimeout<T>(work: Promise<T>, ms: number): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`the call-log page did not come back within ${ms / 1000}s`)), ms);
+  });
+  return Promise.race([work, timeout]).finally(() => clearTimeout(timer));
+}
+
+/** One leg per key; a record listed twice on overlapping pages counts once. */
+function dedupe(legs: RecordLeg[]): RecordLeg[] {
+  const byKey = new Map<string, RecordLeg>();
+  for (const leg of legs) byKey.set(`${leg.telephonySessionId}|${leg.extensionId}`, leg);
+  return [...byKey.values()];
+}

@@ -1,0 +1,145 @@
+import { DEMO_NUMBERS } from '../../sim/crm';
+import type { CrmActivity } from '../../sim/crm/crm.types';
+import type { PlayResult } from '../../sim/ringcentral/sim-types';
+import { DEMO_PEOPLE, onboard, startStack, type Stack } from '../support/stack';
+import { waitFor } from '../support/wait-for';
+
+const EXTERNAL = [DEMO_NUMBERS.jane, DEMO_NUMBERS.john, DEMO_NUMBERS.acmeMain, DEMO_NUMBERS.unknown];
+const SIMPLE_MIX = { 'inbound-answered': 4, 'outbound-answered': 3, missed: 2, voicemail: 2, 'inbound-ivr': 1, queue: 1, 'outbound-unanswered': 1 };
+const SYNC_ENV = { CALL_LOG_SYNC_INTERVAL_SECONDS: '2' };
+const externalId = (l: { telephonySessionId: string; extensionId: string }) => `${l.telephonySessionId}:${l.extensionId}`;
+
+/** A clock the simulator reads: real time plus a jump, so a record filed "10 minutes after the call" can be made due. */
+function jumpClock() {
+  let offset = 0;
+  return { clock: { now: () => Date.now() + offset }, jump: (ms: number) => (offset += ms) };
+}
+
+async function timelineKinds(stack: Stack, callLogId: string): Promise<{ kind: string; detail: Record<string, unknown> }[]> {
+  return stack.db.query('SELECT kind, detail FROM call_log_events WHERE call_log_id = $1 ORDER BY id', [callLogId]);
+}
+
+/** A person edits the log in the CRM: a line added to the body and a note. */
+async function personEdits(stack: Stack, activity: CrmActivity, apiKey: string): Promise<void> {
+  const res = await fetch(`${stack.crm.apiUrl}/activities/${activity.id}`, {
+    method: 'PATCH',
+    headers: { 'Content-Type': 'application/json', Authorization: `Basic ${Buffer.from(`${apiKey}:`).toString('base64')}` },
+    body: JSON.stringify({ body: `${activity.body}\nCustomer wants a callback on Monday.`, note: 'Typed by Alice in the CRM' }),
+  });
+  expect(res.status).toBe(200);
+}
+
+describe('call records: notifications lost, the call log fills in (e2e)', () => {
+  let stack: Stack;
+
+  beforeAll(async () => {
+    stack = await startStack({ env: SYNC_ENV });
+  });
+  afterAll(() => stack.close());
+
+  it('with 20% of notifications and 10% of calls dropped, every admitted agent leg is logged exactly once', async () => {
+    const { accountId, simAccount } = await onboard(stack);
+    stack.sim.setKnobs({ dropRate: 0.2, dropCallRate: 0.1, recordDurationExtraSeconds: 2 });
+    const plays: PlayResult[] = await stack.sim.playRandom(simAccount.id, 30, { mix: SIMPLE_MIX, rate: 20, externalNumbers: EXTERNAL });
+    stack.sim.setKnobs({ dropRate: 0, dropCallRate: 0 });
+    const legs = plays.flatMap((p) => p.legs).filter((l) => !l.internal);
+    const wholeCallsDropped = plays.filter((p) => p.events.length > 0 && p.dropped.length === p.events.length).length;
+    expect(wholeCallsDropped).toBeGreaterThan(0);
+    const ids = new Set(legs.map(externalId));
+    const activities = await waitFor(
+      async () => {
+        const found = stack.crm.activities().filter((a) => ids.has(a.externalId));
+        return new Set(found.map((a) => a.externalId)).size === ids.size ? found : undefined;
+      },
+      120_000,
+      `${ids.size} legs logged`,
+    );
+    // Exactly once: one activity per leg, and nothing logged twice for any leg of these calls.
+    expect(activities.map((a) => a.externalId).sort()).toEqual([...ids].sort());
+    const sessions = [...new Set(plays.flatMap((p) => p.telephonySessionIds))];
+    const all = stack.crm.activities().filter((a) => sessions.some((s) => a.externalId.startsWith(`${s}:`)));
+    expect(all).toHaveLength(ids.size);
+    const rows: { source: string; status: string }[] = await stack.db.query('SELECT source, status FROM call_logs WHERE account_id = $1 AND telephony_session_id = ANY($2)', [accountId, sessions]);
+    expect(rows.filter((r) => r.source === 'call-log').length).toBeGreaterThan(0);
+    const sync = await stack.db.query('SELECT watermark, last_error FROM call_log_sync WHERE account_id = $1', [accountId]);
+    expect(sync[0].watermark).not.toBeNull();
+  });
+});
+
+describe('call records: staged and single log modes (e2e)', () => {
+  const time = jumpClock();
+  let stack: Stack;
+  let apiKey: string;
+
+  beforeAll(async () => {
+    // Records are filed 10 (simulated) minutes after the call, so the test decides when they appear.
+    stack = await startStack({ env: SYNC_ENV, sim: { clock: time.clock, callLogDelayMs: 600_000, recordingDelayMs: 0, recordDurationExtraSeconds: 3, accessTokenTtlSeconds: 86400 } });
+    apiKey = stack.crm.issueApiKey();
+  });
+  afterAll(() => stack.close());
+
+  it('staged: created from the events, then updated once with the record; a note typed in the CRM in between survives', async () => {
+    const { accountId, simAccount } = await onboard(stack, { users: DEMO_PEOPLE }, { logMode: 'staged' });
+    const agent = simAccount.extensions.find((e) => e.type === 'User')!;
+    const answered = await stack.sim.play(simAccount.id, 'inbound-answered', { externalNumber: DEMO_NUMBERS.jane, agentId: agent.id, recorded: true });
+    const voicemail = await stack.sim.play(simAccount.id, 'voicemail', { externalNumber: DEMO_NUMBERS.john, agentId: agent.id });
+    const legs = [...answered.legs, ...voicemail.legs];
+    const created = await waitFor(async () => {
+      const found = stack.crm.activities().filter((a) => legs.some((l) => a.externalId === externalId(l)));
+      return found.length === legs.length ? found : undefined;
+    }, 60_000, 'both calls logged from the events');
+    for (const activity of created) await personEdits(stack, activity, apiKey);
+
+    time.jump(15 * 60_000);
+    const rows = await waitFor(async () => {
+      const r = await stack.db.query(`SELECT * FROM call_logs WHERE account_id = $1 AND update_state = 'updated'`, [accountId]);
+      return r.length === legs.length ? r : undefined;
+    }, 60_000, 'both logs updated');
+
+    const records = stack.sim.callLogRecords(simAccount.id);
+    for (const leg of legs) {
+      const activity = stack.crm.activities().find((a) => a.externalId === externalId(leg))!;
+      const record = records.find((r) => r.telephonySessionId === leg.telephonySessionId)!;
+      const row = rows.find((r: { telephony_session_id: string }) => r.telephony_session_id === leg.telephonySessionId);
+      expect(activity.duration).toBe(record.duration);
+      expect(activity.result).toBe(record.result);
+      expect(activity.body).toContain('Customer wants a callback on Monday.');
+      expect(activity.note).toBe('Typed by Alice in the CRM');
+      expect(activity.body.match(/- Duration: /g)).toHaveLength(1);
+      expect(row.record_state).toBe('merged');
+      const crmCalls = (await timelineKinds(stack, row.id)).filter((e) => e.kind === 'crm');
+      expect(crmCalls.map((e) => e.detail.operation)).toEqual(['createCallLog', 'updateCallLog']);
+    }
+    const recorded = stack.crm.activities().find((a) => a.externalId === externalId(answered.legs[0]))!;
+    expect(recorded.recordingUrl).toMatch(/\/recording\/[^/]+\/content$/);
+    expect(recorded.body).toContain(`- Call recording link: ${recorded.recordingUrl}`);
+    const vm = stack.crm.activities().find((a) => a.externalId === externalId(voicemail.legs[0]))!;
+    expect(vm.body).toMatch(/- Voicemail recording link: https:\/\/ringcentral\.github\.io\/ringcentral-media-reader\/\?media=/);
+  });
+
+  it('single: one create per leg with the final values, no update', async () => {
+    const { accountId, simAccount } = await onboard(stack, { users: DEMO_PEOPLE }, { logMode: 'single' });
+    const agent = simAccount.extensions.find((e) => e.type === 'User')!;
+    const play = await stack.sim.play(simAccount.id, 'outbound-answered', { externalNumber: DEMO_NUMBERS.acmeMain, agentId: agent.id });
+    const leg = play.legs[0];
+    await waitFor(async () => {
+      const [r] = await stack.db.query(`SELECT reason FROM call_logs WHERE account_id = $1 AND telephony_session_id = $2`, [accountId, leg.telephonySessionId]);
+      return r?.reason === 'waiting-for-record' ? r : undefined;
+    }, 60_000, 'the leg waiting for its record');
+    expect(stack.crm.activities().filter((a) => a.externalId === externalId(leg))).toHaveLength(0);
+
+    time.jump(15 * 60_000);
+    const [row] = await waitFor(async () => {
+      const r = await stack.db.query(`SELECT * FROM call_logs WHERE account_id = $1 AND telephony_session_id = $2 AND status = 'logged'`, [accountId, leg.telephonySessionId]);
+      return r.length ? r : undefined;
+    }, 60_000, 'logged once the record is in');
+    const record = stack.sim.callLogRecords(simAccount.id).find((r) => r.telephonySessionId === leg.telephonySessionId)!;
+    const activities = stack.crm.activities().filter((a) => a.externalId === externalId(leg));
+    expect(activities).toHaveLength(1);
+    expect(activities[0].duration).toBe(record.duration);
+    expect(activities[0].result).toBe(record.result);
+    expect(row.update_state).toBe('not-needed');
+    const crmCalls = (await timelineKinds(stack, row.id)).filter((e) => e.kind === 'crm');
+    expect(crmCalls.map((e) => e.detail.operation)).toEqual(['createCallLog']);
+  });
+});
