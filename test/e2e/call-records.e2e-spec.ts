@@ -1,12 +1,22 @@
-import { DEMO_NUMBERS } from '../../sim/crm';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { DataSource } from 'typeorm';
+import { DEMO_NUMBERS, type SampleCrm, startSampleCrm } from '../../sim/crm';
+import { type RingCentralSim, startRingCentralSim } from '../../sim/ringcentral';
 import type { CrmActivity } from '../../sim/crm/crm.types';
 import type { PlayResult } from '../../sim/ringcentral/sim-types';
+import { AccountOnboardingService } from '../../src/admin/account-onboarding.service';
+import { AccountsRepository } from '../../src/accounts/accounts.repository';
+import { findFreePort } from '../../src/database/embedded-postgres.launcher';
 import { DEMO_PEOPLE, onboard, startStack, type Stack } from '../support/stack';
+import { startTestApp, type TestApp } from '../support/test-app';
+import { createTestDatabase, type TestDatabase } from '../support/test-database';
 import { waitFor } from '../support/wait-for';
 
 const EXTERNAL = [DEMO_NUMBERS.jane, DEMO_NUMBERS.john, DEMO_NUMBERS.acmeMain, DEMO_NUMBERS.unknown];
 const SIMPLE_MIX = { 'inbound-answered': 4, 'outbound-answered': 3, missed: 2, voicemail: 2, 'inbound-ivr': 1, queue: 1, 'outbound-unanswered': 1 };
 const SYNC_ENV = { CALL_LOG_SYNC_INTERVAL_SECONDS: '2' };
+const PROXY_CONFIG = JSON.parse(readFileSync(join(process.cwd(), 'src/connectors/proxy/sample-crm.proxy-config.json'), 'utf8'));
 const externalId = (l: { telephonySessionId: string; extensionId: string }) => `${l.telephonySessionId}:${l.extensionId}`;
 
 /** A clock the simulator reads: real time plus a jump, so a record filed "10 minutes after the call" can be made due. */
@@ -117,6 +127,37 @@ describe('call records: staged and single log modes (e2e)', () => {
     expect(vm.body).toMatch(/- Voicemail recording link: https:\/\/ringcentral\.github\.io\/ringcentral-media-reader\/\?media=/);
   });
 
+  it('staged through the proxy connector (sample CRM proxy config): the person\'s note survives the update', async () => {
+    const simAccount = stack.sim.addAccount({ users: DEMO_PEOPLE });
+    const onboarding = stack.app.app.get(AccountOnboardingService);
+    const accounts = stack.app.app.get(AccountsRepository);
+    const { account } = await onboarding.connectRingCentral(stack.sim.issueJwt(simAccount.id));
+    await onboarding.setConnector(account.id, 'proxy', PROXY_CONFIG);
+    await accounts.update(account.id, { settings: { adminCrmUserId: 'usr_1001', logMode: 'staged' } });
+    await onboarding.setServerLoggingSettings((await accounts.findById(account.id))!, { baseUrl: stack.crm.apiUrl, apiKey });
+    await onboarding.setEnabled((await accounts.findById(account.id))!, true);
+    const play = await stack.sim.play(simAccount.id, 'inbound-answered', { externalNumber: DEMO_NUMBERS.jane, recorded: true });
+    const leg = play.legs[0];
+    const [created] = await waitFor(async () => {
+      const found = stack.crm.activities().filter((a) => a.externalId === externalId(leg));
+      return found.length ? found : undefined;
+    }, 60_000, 'logged from the events');
+    await personEdits(stack, created, apiKey);
+    time.jump(15 * 60_000);
+    const [row] = await waitFor(async () => {
+      const r = await stack.db.query(`SELECT * FROM call_logs WHERE account_id = $1 AND update_state = 'updated'`, [account.id]);
+      return r.length ? r : undefined;
+    }, 60_000, 'the log updated');
+    const record = stack.sim.callLogRecords(simAccount.id).find((r) => r.telephonySessionId === leg.telephonySessionId)!;
+    const activity = stack.crm.activities().find((a) => a.externalId === externalId(leg))!;
+    expect(activity.duration).toBe(record.duration);
+    expect(activity.recordingUrl).toBe(record.recording!.contentUri);
+    expect(activity.body).toContain('Customer wants a callback on Monday.');
+    expect(activity.note).toBe('Typed by Alice in the CRM');
+    const crmCalls = (await timelineKinds(stack, row.id)).filter((e) => e.kind === 'crm');
+    expect(crmCalls.map((e) => e.detail.operation)).toEqual(['createCallLog', 'updateCallLog']);
+  });
+
   it('single: one create per leg with the final values, no update', async () => {
     const { accountId, simAccount } = await onboard(stack, { users: DEMO_PEOPLE }, { logMode: 'single' });
     const agent = simAccount.extensions.find((e) => e.type === 'User')!;
@@ -141,5 +182,66 @@ describe('call records: staged and single log modes (e2e)', () => {
     expect(row.update_state).toBe('not-needed');
     const crmCalls = (await timelineKinds(stack, row.id)).filter((e) => e.kind === 'crm');
     expect(crmCalls.map((e) => e.detail.operation)).toEqual(['createCallLog']);
+  });
+});
+
+describe('call records: the service stopped during traffic (e2e)', () => {
+  let db: TestDatabase;
+  let sim: RingCentralSim;
+  let crm: SampleCrm;
+  let app: TestApp | undefined;
+
+  beforeAll(async () => {
+    db = await createTestDatabase();
+    sim = await startRingCentralSim({ seed: 7, defaultPaceMs: 1, webhookFailureThreshold: 1000 });
+    crm = await startSampleCrm({ demoData: true });
+  });
+  afterAll(async () => {
+    await app?.close();
+    await Promise.all([sim.close(), crm.close()]);
+    await db.drop();
+  });
+
+  it('calls made while it was down are logged once after it is started again, from its watermark', async () => {
+    const port = String(await findFreePort());
+    const env = {
+      PORT: port,
+      PUBLIC_BASE_URL: `http://127.0.0.1:${port}`,
+      RINGCENTRAL_SERVER: sim.url,
+      RINGCENTRAL_CLIENT_ID: sim.options.clientId,
+      RINGCENTRAL_CLIENT_SECRET: sim.options.clientSecret,
+      SESSION_QUIET_SECONDS: '1',
+      ...SYNC_ENV,
+    };
+    app = await startTestApp(env, db);
+    const simAccount = sim.addAccount({ users: DEMO_PEOPLE });
+    const onboarding = app.app.get(AccountOnboardingService);
+    const accounts = app.app.get(AccountsRepository);
+    const { account } = await onboarding.connectRingCentral(sim.issueJwt(simAccount.id));
+    await onboarding.setConnector(account.id, 'sample-crm', { baseUrl: crm.apiUrl });
+    await accounts.update(account.id, { settings: { adminCrmUserId: 'usr_1001' } });
+    await onboarding.setServerLoggingSettings((await accounts.findById(account.id))!, { apiKey: crm.issueApiKey() });
+    await onboarding.setEnabled((await accounts.findById(account.id))!, true);
+    const db0 = app.app.get(DataSource);
+    await waitFor(async () => ((await db0.query('SELECT 1 FROM call_log_sync WHERE account_id = $1 AND watermark IS NOT NULL', [account.id])).length ? true : undefined), 30_000, 'a first sync');
+
+    const before = await sim.playRandom(simAccount.id, 5, { mix: SIMPLE_MIX, rate: 20, externalNumbers: EXTERNAL });
+    await app.close();
+    app = undefined;
+    // Down: every notification of these calls is refused (nobody listens), only the call log has them.
+    const during = await sim.playRandom(simAccount.id, 8, { mix: SIMPLE_MIX, rate: 10, externalNumbers: EXTERNAL });
+    app = await startTestApp(env, db);
+    const after = await sim.playRandom(simAccount.id, 5, { mix: SIMPLE_MIX, rate: 20, externalNumbers: EXTERNAL });
+
+    const plays = [...before, ...during, ...after];
+    const ids = new Set(plays.flatMap((p) => p.legs).filter((l) => !l.internal).map(externalId));
+    await waitFor(async () => (new Set(crm.activities().filter((a) => ids.has(a.externalId)).map((a) => a.externalId)).size === ids.size ? true : undefined), 120_000, `${ids.size} legs logged`);
+    const sessions = new Set(plays.flatMap((p) => p.telephonySessionIds));
+    expect(crm.activities().filter((a) => sessions.has(a.externalId.split(':')[0]))).toHaveLength(ids.size);
+    const duringIds = new Set(during.flatMap((p) => p.legs).filter((l) => !l.internal).map(externalId));
+    const rows: { telephony_session_id: string; rc_extension_id: string; source: string }[] = await app.app.get(DataSource).query('SELECT telephony_session_id, rc_extension_id, source FROM call_logs WHERE account_id = $1', [account.id]);
+    const duringRows = rows.filter((r) => duringIds.has(`${r.telephony_session_id}:${r.rc_extension_id}`));
+    expect(duringRows.length).toBe(duringIds.size);
+    expect(duringRows.every((r) => r.source === 'call-log')).toBe(true);
   });
 });
