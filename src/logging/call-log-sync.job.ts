@@ -16,9 +16,8 @@ import type { CallLogPage, DetailedCallLogRecord } from '../ringcentral/types';
 import { CallLogSyncRepository } from './call-log-sync.repository';
 import { type RecordLeg, recordLegs } from './call-record-legs';
 import { LoggingMetrics } from './logging.metrics';
+import { syncWindow } from './sync-window';
 
-/** Records appear 15-30 s after a call ends, keyed by start time; re-reading this far back catches late and changed ones. */
-const MIN_OVERLAP_MS = 10 * 60_000;
 const PER_PAGE = 1000;
 /** A page loop never runs away (1000 records a page). */
 const MAX_PAGES = 500;
@@ -68,19 +67,16 @@ export class CallLogSyncJob implements OnApplicationBootstrap {
     const account = await this.accounts.findById(accountId);
     if (!account?.enabled || !account.hasRingCentralCredentials) return;
     const now = Date.now();
-    const waitMs = this.app.callLogRecordWaitSeconds * 1000;
-    const overlapMs = Math.max(MIN_OVERLAP_MS, 2 * this.app.callLogSyncIntervalSeconds * 1000);
     const state = await this.repository.state(accountId);
-    let dateFrom = (state?.watermark?.getTime() ?? now) - overlapMs;
-    const open = await this.repository.oldestOpenStart(accountId, new Date(now - waitMs));
-    if (open && open.getTime() < dateFrom) dateFrom = open.getTime();
-    const floor = now - this.app.callLogBackfillMaxHours * 3600_000;
-    let leftOut: { from: Date; to: Date } | undefined;
-    if (dateFrom < floor) {
-      leftOut = { from: new Date(dateFrom), to: new Date(floor) };
-      this.logger.warn({ accountId, from: leftOut.from, to: leftOut.to }, 'call-log sync: the gap is longer than CALL_LOG_BACKFILL_MAX_HOURS; older calls are left out');
-      dateFrom = floor;
-    }
+    const open = await this.repository.oldestOpenStart(accountId, new Date(now - this.app.callLogRecordWaitSeconds * 1000));
+    const { dateFrom, leftOut } = syncWindow({
+      now,
+      watermark: state?.watermark?.getTime(),
+      oldestOpenStart: open?.getTime(),
+      syncIntervalSeconds: this.app.callLogSyncIntervalSeconds,
+      backfillMaxHours: this.app.callLogBackfillMaxHours,
+    });
+    if (leftOut) this.logger.warn({ accountId, from: leftOut.from, to: leftOut.to }, 'call-log sync: the gap is longer than CALL_LOG_BACKFILL_MAX_HOURS; older calls are left out');
 
     let requests = 0;
     let recordsRead = 0;
