@@ -176,6 +176,13 @@ describe('sample-crm.proxy-config.json against the sample CRM', () => {
     });
   });
 
+  it('reads the log as the CRM holds it now (getCallLog), a person\'s edits included', async () => {
+    const { logId } = await connector.createCallLog(createArgs());
+    await connector.updateCallLog({ ctx: ctx(), authHeader: auth(), thirdPartyLogId: logId, user: { id: 'usr_1001' }, composedLogDetails: '- Duration: 3 seconds\nTyped by a person' });
+    const info = await connector.getCallLog!({ ctx: ctx(), authHeader: auth(), thirdPartyLogId: logId });
+    expect(info).toMatchObject({ subject: 'Inbound call from Jane Customer', fullBody: '- Duration: 3 seconds\nTyped by a person' });
+  });
+
   it('updating an activity that does not exist is NOT_FOUND', async () => {
     const error = await failure(connector.updateCallLog({ ctx: ctx(), authHeader: auth(), thirdPartyLogId: 'act_nope', user: { id: 'usr_1001' }, duration: 3 }));
     expect(error).toMatchObject({ code: 'NOT_FOUND', status: 404, connectorId: 'proxy', operation: 'updateCallLog' });

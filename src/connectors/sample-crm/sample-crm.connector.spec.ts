@@ -222,6 +222,13 @@ describe('SampleCrmConnector against the sample CRM', () => {
     expect(error.code).toBe('NOT_FOUND');
   });
 
+  it('reads the log as the CRM holds it now (getCallLog), a person\'s edits included', async () => {
+    const { logId } = await connector.createCallLog(createArgs());
+    await connector.updateCallLog({ ctx: ctx(), authHeader: auth(), thirdPartyLogId: logId, user: { id: 'usr_1001' }, composedLogDetails: '- Duration: 3 seconds\nTyped by a person' });
+    const info = await connector.getCallLog!({ ctx: ctx(), authHeader: auth(), thirdPartyLogId: logId });
+    expect(info).toMatchObject({ subject: 'Inbound call from Jane Customer', fullBody: '- Duration: 3 seconds\nTyped by a person' });
+  });
+
   it('lists the CRM users, with email only when they have one', async () => {
     const users = await connector.getUserList({ ctx: ctx(), authHeader: auth() });
     expect(users).toHaveLength(5);
