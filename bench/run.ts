@@ -26,6 +26,10 @@ import { round, sleep } from './stats';
  * process and the service as child processes of the build (dist/src/main.js). See bench/README.md.
  */
 
+const SYNC_INTERVAL_SECONDS = 20;
+const CALL_LOG_ROUTE = 'GET /restapi/v1.0/account/~/call-log';
+const CRM_UPDATE_ROUTES = ['GET /api/activities/:id', 'PATCH /api/activities/:id'];
+
 const PHASES = ['intake', 'burst', 'scaleout', 'repeat', 'steady', 'memory'] as const;
 type PhaseKey = (typeof PHASES)[number];
 
@@ -228,6 +232,8 @@ async function main(): Promise<void> {
       RINGCENTRAL_CLIENT_SECRET: sim.options.clientSecret,
       PUBLIC_BASE_URL: balancer.url,
       LOG_LEVEL: settings.logLevel,
+      // Three call-log syncs in the steady minute (the default is one a minute): its requests and CPU are measured.
+      CALL_LOG_SYNC_INTERVAL_SECONDS: String(SYNC_INTERVAL_SECONDS),
       ...(settings.serviceNodeOptions && { NODE_OPTIONS: settings.serviceNodeOptions }),
     };
     const start = async (name: string, role: 'api' | 'all') => {
@@ -348,6 +354,8 @@ async function main(): Promise<void> {
     }
 
     // ── Phases 2a, 5, 3, 2b on one long-lived ROLE=all process (a second one joins for 5) ──────────────────────
+    let syncCpuMsPerLog: Record<string, number> = {};
+    let steadySyncRequests = 0;
     let burst = NO_RUN;
     let burstTwo = NO_RUN;
     let repeat = NO_RUN;
@@ -388,10 +396,18 @@ async function main(): Promise<void> {
       }
       if (want('steady')) {
         crm.setKnobs({ latencyMs: settings.crmLatencyMs });
+        const syncAtStart = sim.stats().requests.byRoute[CALL_LOG_ROUTE] ?? 0;
         steady = await e2ePhase(`end to end: ${settings.steadyRate} calls/s for ${settings.steadySeconds} s, CRM latency ${settings.crmLatencyMs} ms`, () =>
           playAndWait(ctx, { calls: settings.steadyRate * settings.steadySeconds, rate: settings.steadyRate, timeoutMs: 300_000, stallMs: 60_000 }),
         );
+        steadySyncRequests = (sim.stats().requests.byRoute[CALL_LOG_ROUTE] ?? 0) - syncAtStart;
         crm.setKnobs({ latencyMs: 0 });
+        // The sync's own cost: no new calls, two sync periods in which it reads the call log again and updates the
+        // steady phase's logs once (staged mode).
+        const syncBefore = sim.stats().requests.byRoute[CALL_LOG_ROUTE] ?? 0;
+        const { record } = await phase(`call-log sync: idle service, ${2 * SYNC_INTERVAL_SECONDS} s (sync + the staged updates it queues)`, () => sleep(2 * SYNC_INTERVAL_SECONDS * 1000 + 2000));
+        syncCpuMsPerLog = Object.fromEntries(Object.entries(record.cpuSeconds).filter(([k]) => k !== 'bench').map(([k, v]) => [k, round((v * 1000) / Math.max(1, steady.logged), 2)]));
+        log(`  call-log pages in the window: ${(sim.stats().requests.byRoute[CALL_LOG_ROUTE] ?? 0) - syncBefore}; CPU ms per steady log ${JSON.stringify(syncCpuMsPerLog)}`);
       }
       await stopService(one);
     }
@@ -428,7 +444,10 @@ async function main(): Promise<void> {
     const simStats = sim.stats();
     const logs = warmLogged + [burst, burstTwo, repeat, steady].reduce((s, r) => s + r.logged, 0);
     const newCallerRuns = [burst, burstTwo, steady];
-    const crmNew = newCallerRuns.reduce((s, r) => s + r.crmRequests, 0);
+    const updateRequests = (r: MeasuredRun) => CRM_UPDATE_ROUTES.reduce((n, route) => n + (r.crmByRoute[route] ?? 0), 0);
+    const crmUpdates = newCallerRuns.reduce((s, r) => s + updateRequests(r), 0);
+    // The create path (contact lookup + createCallLog); the staged update's read and patch are reported on their own.
+    const crmNew = newCallerRuns.reduce((s, r) => s + r.crmRequests, 0) - crmUpdates;
     const logsNew = newCallerRuns.reduce((s, r) => s + r.logged, 0);
     if (deliveries.failures) notes.push(`${deliveries.failures} webhook deliveries failed (${JSON.stringify(deliveries.failureReasons)}); their notifications were lost.`);
     for (const [name, r] of Object.entries({ burst, burstTwo, repeat, steady })) {
@@ -473,11 +492,16 @@ async function main(): Promise<void> {
       cost: {
         ringcentralRequestsPerLog: ratio(simStats.requests.total, logs, 4),
         crmRequestsPerLog: ratio(crmNew, logsNew, 3),
-        crmRequestsPerLogRepeatCallers: ratio(repeat.crmRequests, repeat.logged, 3),
+        crmRequestsPerLogRepeatCallers: ratio(repeat.crmRequests - updateRequests(repeat), repeat.logged, 3),
         ringcentralRequests: simStats.requests.total,
         ringcentralByRoute: simStats.requests.byRoute,
         logs,
         repeatCallers: { ...repeat, numbers: pool.length },
+        ringcentralRequestsPerLogSteady: ratio(steady.rcRequests, steady.logged, 4),
+        callLogSyncRequests: simStats.requests.byRoute[CALL_LOG_ROUTE] ?? 0,
+        callLogSyncRequestsSteady: steadySyncRequests,
+        crmUpdateRequestsPerLog: ratio(crmUpdates, logsNew, 3),
+        syncCpuMsPerLog,
       },
       memory: { ...memory, peakRssMb: memory.peakRssMb, callsInFlight: memory.callsInFlight },
     };

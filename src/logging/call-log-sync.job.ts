@@ -117,6 +117,10 @@ export class CallLogSyncJob implements OnApplicationBootstrap {
     const entries = await this.directory.entries(accountId, new Set(legs.map((l) => l.extensionId)));
     // Only people's extensions are agents (IVR menus, queues and the like have no leg of their own to log).
     const agentLegs = legs.filter((l) => entries.get(l.extensionId)?.type === 'User');
+    // An extension the directory does not know yet (a new user): refresh it; the overlap brings the record back.
+    if (legs.some((l) => !entries.has(l.extensionId))) {
+      await this.queue.enqueue('directory.sync', { accountId }, { singletonKey: accountId, singletonSeconds: 300 });
+    }
     // The events path normally makes the row first; a record is reconciled only once that has had its chance.
     const graceMs = Math.max(15_000, 2 * this.app.sessionQuietMs);
     const reconciled = await this.dataSource.transaction(async (tx) => {
