@@ -11,6 +11,7 @@ import { findFreePort } from '../../src/database/embedded-postgres.launcher';
 import { DEMO_PEOPLE, onboard, startStack, type Stack } from '../support/stack';
 import { startTestApp, type TestApp } from '../support/test-app';
 import { createTestDatabase, type TestDatabase } from '../support/test-database';
+import { AdminClient, rcAccessToken } from '../support/admin-api';
 import { waitFor } from '../support/wait-for';
 
 const EXTERNAL = [DEMO_NUMBERS.jane, DEMO_NUMBERS.john, DEMO_NUMBERS.acmeMain, DEMO_NUMBERS.unknown];
@@ -71,8 +72,17 @@ describe('call records: notifications lost, the call log fills in (e2e)', () => 
     expect(all).toHaveLength(ids.size);
     const rows: { source: string; status: string }[] = await stack.db.query('SELECT source, status FROM call_logs WHERE account_id = $1 AND telephony_session_id = ANY($2)', [accountId, sessions]);
     expect(rows.filter((r) => r.source === 'call-log').length).toBeGreaterThan(0);
-    const sync = await stack.db.query('SELECT watermark, last_error FROM call_log_sync WHERE account_id = $1', [accountId]);
-    expect(sync[0].watermark).not.toBeNull();
+
+    // What the admin sees: the source filter, the record per call, the sync with the subscription.
+    const admin = AdminClient.bearer(stack.app.url, await rcAccessToken(stack.sim, simAccount.id));
+    const reconciled = await admin.allCallLogs('source=call-log');
+    expect(reconciled.length).toBe(rows.filter((r) => r.source === 'call-log').length);
+    expect(reconciled.every((c) => c.source === 'call-log' && c.recordState === 'merged' && typeof c.recordDuration === 'number')).toBe(true);
+    const one = await admin.get(`/admin/call-logs/${reconciled[0].id}`);
+    expect(JSON.stringify(one.body)).toContain('reconciled: the call log shows this call and no notification made a row');
+    const subscription = await admin.get('/admin/subscription');
+    expect(subscription.status).toBe(200);
+    expect(subscription.body.callLogSync).toMatchObject({ watermark: expect.any(String), lastRunAt: expect.any(String), lastError: null, leftOut: null });
   });
 });
 
@@ -243,5 +253,39 @@ describe('call records: the service stopped during traffic (e2e)', () => {
     const duringRows = rows.filter((r) => duringIds.has(`${r.telephony_session_id}:${r.rc_extension_id}`));
     expect(duringRows.length).toBe(duringIds.size);
     expect(duringRows.every((r) => r.source === 'call-log')).toBe(true);
+  });
+});
+
+describe('call records: bounded waits (e2e)', () => {
+  let stack: Stack;
+
+  beforeAll(async () => {
+    stack = await startStack({ env: { ...SYNC_ENV, CALL_LOG_RECORD_WAIT_SECONDS: '3' }, sim: { recordingDelayMs: 3_600_000 } });
+  });
+  afterAll(() => stack.close());
+
+  it('a recording that never comes: updated without it after the wait, and the call says so; a record that never comes: not found, no update', async () => {
+    const { accountId, simAccount } = await onboard(stack, { users: DEMO_PEOPLE });
+    const recorded = await stack.sim.play(simAccount.id, 'inbound-answered', { externalNumber: DEMO_NUMBERS.jane, recorded: true });
+    stack.sim.setKnobs({ callLogDelayMs: 3_600_000 });
+    const unrecorded = await stack.sim.play(simAccount.id, 'outbound-answered', { externalNumber: DEMO_NUMBERS.john });
+    const row = (tsid: string) => stack.db.query('SELECT * FROM call_logs WHERE account_id = $1 AND telephony_session_id = $2', [accountId, tsid]).then((r: any[]) => r[0]);
+    const missing = await waitFor(async () => {
+      const r = await row(recorded.telephonySessionIds[0]);
+      return r?.update_state === 'updated' ? r : undefined;
+    }, 60_000, 'the recorded call updated');
+    expect(missing.recording_state).toBe('missing');
+    expect(missing.recording_link).toBeNull();
+    const activity = stack.crm.activities().find((a) => a.externalId === externalId(recorded.legs[0]))!;
+    expect(activity.recordingUrl).toBeNull();
+    expect(JSON.stringify(await timelineKinds(stack, missing.id))).toContain('recording not ready within 3s');
+
+    const notFound = await waitFor(async () => {
+      const r = await row(unrecorded.telephonySessionIds[0]);
+      return r?.record_state === 'not-found' ? r : undefined;
+    }, 60_000, 'the record not found');
+    expect(notFound.status).toBe('logged');
+    expect(notFound.update_state).toBe('not-needed');
+    expect(JSON.stringify(await timelineKinds(stack, notFound.id))).toContain('no call-log record within 3s');
   });
 });
