@@ -18,6 +18,13 @@ describe('validateEnv', () => {
     expect(env.DATABASE_URL).toBeUndefined();
   });
 
+  it('call-log sync settings: documented defaults, and a bad value is named', () => {
+    expect(validateEnv({})).toMatchObject({ CALL_LOG_SYNC_INTERVAL_SECONDS: 60, CALL_LOG_BACKFILL_MAX_HOURS: 24, CALL_LOG_RECORD_WAIT_SECONDS: 900 });
+    expect(problemsOf({ CALL_LOG_SYNC_INTERVAL_SECONDS: '0' })).toEqual([expect.stringContaining('CALL_LOG_SYNC_INTERVAL_SECONDS')]);
+    expect(problemsOf({ CALL_LOG_BACKFILL_MAX_HOURS: 'a day' })).toEqual([expect.stringContaining('CALL_LOG_BACKFILL_MAX_HOURS')]);
+    expect(problemsOf({ CALL_LOG_RECORD_WAIT_SECONDS: '-5' })).toEqual([expect.stringContaining('CALL_LOG_RECORD_WAIT_SECONDS')]);
+  });
+
   it('names PORT when it is not a port number', () => {
     expect(problemsOf({ PORT: 'abc' })).toEqual([expect.stringContaining('PORT')]);
     expect(problemsOf({ PORT: '70000' })).toEqual([expect.stringContaining('PORT')]);

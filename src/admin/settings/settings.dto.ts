@@ -135,7 +135,10 @@ export class PatchSettingsDto {
   @Type(() => ContactPolicyDto)
   contactPolicy?: ContactPolicyDto;
 
-  @ApiPropertyOptional({ enum: LOG_MODES })
+  @ApiPropertyOptional({
+    enum: LOG_MODES,
+    description: "staged (default): created when the leg ends, updated once with RingCentral's call-log record; single: one create with the final record (for CRMs that allow create but not update)",
+  })
   @IsOptional()
   @IsIn(LOG_MODES)
   logMode?: (typeof LOG_MODES)[number];
