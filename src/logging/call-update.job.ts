@@ -86,11 +86,7 @@ export class CallUpdateJob {
           ? upsertSections(format, current.fullBody, recordSections(values, settings.logDetails))
           : composeLogDetails(format, composeInputOf(leg, undefined, undefined, undefined), settings.logDetails);
       timeline.push({ kind: 'compose', detail: { onto: current?.fullBody !== undefined ? 'the CRM log as it is now (getCallLog)' : 'a fresh body (the connector cannot read the log)' } });
-      ctx.crmRequests++;
-      const started = Date.now();
-      await session.connector.updateCallLog({
-        ctx: session.ctx,
-        authHeader: session.authHeader,
+      await this.steps.update(ctx, session, {
         thirdPartyLogId: leg.crmLogId!,
         user: { id: leg.crmUserId ?? '' },
         composedLogDetails,
@@ -101,13 +97,7 @@ export class CallUpdateJob {
         ...(values.recordingLink && { recordingLink: values.recordingLink }),
         idempotencyKey: `${leg.id}:update`,
       });
-      timeline.push({
-        kind: 'crm',
-        detail: { operation: 'updateCallLog', outcome: 'updated', duration: values.durationSeconds, result: values.result, recordingLink: values.recordingLink ?? null, voicemailLink: values.voicemailLink ?? null, recording: leg.recordingState, ms: Date.now() - started },
-      });
-      await this.callLogs.markUpdated(leg.id);
-      this.metrics.logsUpdated.inc({ connector: session.connector.id });
-      this.metrics.crmRequests.inc({ connector: session.connector.id }, ctx.crmRequests);
+      await this.steps.recordUpdated(ctx, session);
     } catch (error) {
       const decision = this.policy.decide(error, attempt);
       timeline.push({ kind: 'crm-error', detail: { operation: 'updateCallLog', code: decision.code, action: decision.action, reason: decision.reason } });

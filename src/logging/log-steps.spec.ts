@@ -66,13 +66,13 @@ const account: AccountRow = {
 };
 
 function setup(settings: Partial<LoggingSettings> = {}) {
-  const callLogs = { markSkipped: jest.fn(), markFailed: jest.fn(), markLogged: jest.fn() };
+  const callLogs = { markSkipped: jest.fn(), markFailed: jest.fn(), markLogged: jest.fn(), markUpdated: jest.fn() };
   const directory = { entry: jest.fn<(...a: unknown[]) => Promise<unknown>>().mockResolvedValue({ extensionId: '501', extensionNumber: '101', type: 'User', name: 'Ada' }) };
   const contacts = { resolve: jest.fn<(...a: unknown[]) => Promise<unknown>>() };
   const owners = { resolve: jest.fn<(...a: unknown[]) => Promise<unknown>>() };
   const counter = () => ({ inc: jest.fn() });
   const metrics = {
-    logsSkipped: counter(), logsFailed: counter(), logsCreated: counter(), logsReconciled: counter(), crmRequests: counter(),
+    logsSkipped: counter(), logsFailed: counter(), logsCreated: counter(), logsReconciled: counter(), logsUpdated: counter(), crmRequests: counter(),
     pluginInvocations: counter(), crmLatency: { observe: jest.fn() }, callEndToLog: { observe: jest.fn() },
   };
   const pluginChain = { run: jest.fn<(...a: unknown[]) => Promise<unknown>>() };
@@ -82,7 +82,7 @@ function setup(settings: Partial<LoggingSettings> = {}) {
   return { steps, ctx, callLogs, contacts, owners, metrics, pluginChain, asyncPlugins };
 }
 
-const session = { connector: { id: 'sample-crm', createCallLog: jest.fn<(...a: unknown[]) => Promise<unknown>>().mockResolvedValue({ logId: 'act_1' }) }, ctx: {}, authHeader: 'Basic x', manifest: { logFormat: 'text/plain' } } as unknown as ConnectorSession;
+const session = { connector: { id: 'sample-crm', createCallLog: jest.fn<(...a: unknown[]) => Promise<unknown>>().mockResolvedValue({ logId: 'act_1' }), updateCallLog: jest.fn<(...a: unknown[]) => Promise<unknown>>().mockResolvedValue({}) }, ctx: {}, authHeader: 'Basic x', manifest: { logFormat: 'text/plain' } } as unknown as ConnectorSession;
 
 describe('LogSteps', () => {
   it('filter admits a leg the filters allow and notes it on the timeline', async () => {
@@ -146,6 +146,20 @@ describe('LogSteps', () => {
     expect(callLogs.markLogged).toHaveBeenCalledWith('leg-1', expect.objectContaining({ crmLogId: 'act_1', crmUserId: 'usr_1', updateState: 'not-needed' }));
     expect(metrics.logsReconciled.inc).toHaveBeenCalled();
     expect(c.timeline.map((e) => e.kind)).toEqual(['crm', 'logged']);
+  });
+});
+
+describe('LogSteps (update path)', () => {
+  it('update writes through the connector with the CRM log id, record marks the one update done', async () => {
+    const { steps, ctx, callLogs, metrics } = setup();
+    const c = ctx(leg({ status: 'logged', crmLogId: 'act_9', recordState: 'merged', recordDuration: 61, recordingState: 'missing' }));
+    await steps.update(c, session, { thirdPartyLogId: 'act_9', user: { id: 'usr_1' }, duration: 61, result: 'Accepted', composedLogDetails: '- Duration: 1 minute, 1 second' });
+    expect(session.connector.updateCallLog).toHaveBeenCalledWith(expect.objectContaining({ thirdPartyLogId: 'act_9', duration: 61, authHeader: 'Basic x' }));
+    expect(c.timeline).toEqual([{ kind: 'crm', detail: expect.objectContaining({ operation: 'updateCallLog', outcome: 'updated', recording: 'missing' }) }]);
+    await steps.recordUpdated(c, session);
+    expect(callLogs.markUpdated).toHaveBeenCalledWith('leg-1');
+    expect(metrics.logsUpdated.inc).toHaveBeenCalled();
+    expect(c.crmRequests).toBe(1);
   });
 });
 

@@ -129,6 +129,24 @@ export class LogSteps {
     return logId;
   }
 
+  /** write (update): the connector's updateCallLog on the CRM log this leg created. */
+  async update(ctx: LegContext, session: ConnectorSession, args: Omit<Parameters<ConnectorSession['connector']['updateCallLog']>[0], 'ctx' | 'authHeader'>): Promise<void> {
+    const started = Date.now();
+    ctx.crmRequests++;
+    await session.connector.updateCallLog({ ctx: session.ctx, authHeader: session.authHeader, ...args });
+    ctx.timeline.push({
+      kind: 'crm',
+      detail: { operation: 'updateCallLog', outcome: 'updated', duration: args.duration, result: args.result, recordingLink: args.recordingLink ?? null, recording: ctx.leg.recordingState, ms: Date.now() - started },
+    });
+  }
+
+  /** record (update): the row's one update is done. */
+  async recordUpdated(ctx: LegContext, session: ConnectorSession): Promise<void> {
+    await this.callLogs.markUpdated(ctx.leg.id);
+    this.metrics.logsUpdated.inc({ connector: session.connector.id });
+    this.metrics.crmRequests.inc({ connector: session.connector.id }, ctx.crmRequests);
+  }
+
   /**
    * record (create): async plugins scheduled, then the row marked logged. Plugins first, so a crash in between still
    * dispatches them on the retry (tasks are created once per call).

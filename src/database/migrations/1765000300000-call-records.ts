@@ -22,6 +22,8 @@ export class CallRecords1765000300000 implements MigrationInterface {
         ADD COLUMN record_merged_at timestamptz,
         ADD COLUMN update_state text CHECK (update_state IN ('pending', 'updating', 'updated', 'failed', 'not-needed')),
         ADD COLUMN crm_updated_at timestamptz`);
+    // Calls logged before the sync existed are not waited on (and not updated): their records were never read.
+    await q.query(`UPDATE call_logs SET record_state = 'not-found', update_state = CASE WHEN status = 'logged' THEN 'not-needed' END`);
     // The sync's decisions look at the rows still waiting on a record or an update, per account.
     await q.query(`CREATE INDEX call_logs_record_open ON call_logs (account_id, call_ended_at)
       WHERE record_state = 'waiting' OR recording_state = 'waiting' OR (update_state IS NULL AND status = 'logged') OR reason = 'waiting-for-record'`);
