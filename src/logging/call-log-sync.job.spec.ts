@@ -1,0 +1,66 @@
+import { describe, expect, it, jest } from '@jest/globals';
+import { RingCentralRateLimitedError } from '../ringcentral/ringcentral.errors';
+import { CallLogSyncJob } from './call-log-sync.job';
+
+type Fn = (...a: any[]) => Promise<any>;
+
+function setup(pages: Record<string, unknown>[] | Error) {
+  const tx = {};
+  const repository = {
+    state: jest.fn<Fn>().mockResolvedValue({ watermark: new Date(Date.now() - 60_000) }),
+    oldestOpenStart: jest.fn<Fn>().mockResolvedValue(undefined),
+    saveRun: jest.fn<Fn>().mockResolvedValue(undefined),
+    merge: jest.fn<Fn>().mockResolvedValue([]),
+    existing: jest.fn<Fn>().mockResolvedValue(new Set()),
+    insertReconciled: jest.fn<Fn>().mockResolvedValue([]),
+    appendTimelines: jest.fn<Fn>().mockResolvedValue(undefined),
+    markRecordsNotFound: jest.fn<Fn>().mockResolvedValue([]),
+    markRecordingsMissing: jest.fn<Fn>().mockResolvedValue([]),
+    takeStagedUpdates: jest.fn<Fn>().mockResolvedValue(['row-1']),
+    takeReadySingles: jest.fn<Fn>().mockResolvedValue([]),
+  };
+  const request = jest.fn<Fn>();
+  if (pages instanceof Error) request.mockRejectedValue(pages);
+  else for (const page of pages) request.mockResolvedValueOnce(page);
+  const queue = { enqueue: jest.fn<Fn>(), enqueueMany: jest.fn<Fn>(), notify: jest.fn() };
+  const gauge = { set: jest.fn() };
+  const counter = () => ({ inc: jest.fn() });
+  const metrics = { syncLag: gauge, syncRequests: counter(), recordsMerged: counter() };
+  const config = { get: () => ({ role: 'all', callLogSyncIntervalSeconds: 60, callLogBackfillMaxHours: 24, callLogRecordWaitSeconds: 900, sessionQuietMs: 1000 }) };
+  const job = new CallLogSyncJob(
+    { transaction: (fn: (m: unknown) => Promise<unknown>) => fn(tx) } as never,
+    { findById: jest.fn<Fn>().mockResolvedValue({ id: 'acc-1', enabled: true, hasRingCentralCredentials: true, settings: {} }) } as never,
+    { entries: jest.fn<Fn>().mockResolvedValue(new Map()) } as never,
+    repository as never,
+    { request } as never,
+    queue as never,
+    {} as never,
+    metrics as never,
+    config as never,
+  );
+  return { job, repository, request, queue };
+}
+
+describe('CallLogSyncJob.sync', () => {
+  it('follows navigation.nextPage through the Heavy group, then moves the watermark and queues the staged updates', async () => {
+    const { job, repository, request, queue } = setup([
+      { records: [{}], navigation: { nextPage: { uri: 'https://platform.example/restapi/v1.0/account/~/call-log?view=Detailed&dateFrom=x&page=2&perPage=1000' } } },
+      { records: [{}], navigation: {} },
+    ]);
+    await job.sync({ accountId: 'acc-1' });
+    expect(request).toHaveBeenCalledTimes(2);
+    expect(request.mock.calls[0][1]).toMatchObject({ method: 'GET', path: '/restapi/v1.0/account/~/call-log', group: 'heavy', query: { view: 'Detailed', perPage: 1000 } });
+    expect(request.mock.calls[1][1]).toMatchObject({ query: { page: '2', view: 'Detailed' } });
+    expect(repository.saveRun).toHaveBeenCalledWith('acc-1', expect.objectContaining({ success: true, error: null, requests: 2, recordsRead: 2, watermark: expect.any(Date) }));
+    expect(queue.enqueueMany).toHaveBeenCalledWith('call.update', [{ callLogId: 'row-1' }], expect.objectContaining({ transaction: expect.anything() }));
+  });
+
+  it('rate limited: nothing more is sent, the watermark stays, the admin sees why, and the waits are still decided', async () => {
+    const { job, repository, request } = setup(new RingCentralRateLimitedError('heavy', 60));
+    await job.sync({ accountId: 'acc-1' });
+    expect(request).toHaveBeenCalledTimes(1);
+    expect(repository.saveRun).toHaveBeenCalledWith('acc-1', expect.objectContaining({ success: false, watermark: undefined, error: 'rate limited: RingCentral asks to wait 60s' }));
+    expect(repository.markRecordsNotFound).toHaveBeenCalled();
+    expect(repository.takeStagedUpdates).toHaveBeenCalled();
+  });
+});
