@@ -4,10 +4,10 @@ import { CallLogSyncJob } from './call-log-sync.job';
 
 type Fn = (...a: any[]) => Promise<any>;
 
-function setup(pages: Record<string, unknown>[] | Error) {
+function setup(pages: Record<string, unknown>[] | Error, watermarkAgoMs = 60_000, then?: Record<string, unknown>) {
   const tx = {};
   const repository = {
-    state: jest.fn<Fn>().mockResolvedValue({ watermark: new Date(Date.now() - 60_000) }),
+    state: jest.fn<Fn>().mockResolvedValue({ watermark: new Date(Date.now() - watermarkAgoMs) }),
     oldestOpenStart: jest.fn<Fn>().mockResolvedValue(undefined),
     saveRun: jest.fn<Fn>().mockResolvedValue(undefined),
     merge: jest.fn<Fn>().mockResolvedValue([]),
@@ -22,6 +22,7 @@ function setup(pages: Record<string, unknown>[] | Error) {
   const request = jest.fn<Fn>();
   if (pages instanceof Error) request.mockRejectedValue(pages);
   else for (const page of pages) request.mockResolvedValueOnce(page);
+  if (then) request.mockResolvedValue(then);
   const queue = { enqueue: jest.fn<Fn>(), enqueueMany: jest.fn<Fn>(), notify: jest.fn() };
   const gauge = { set: jest.fn() };
   const counter = () => ({ inc: jest.fn() });
@@ -53,6 +54,20 @@ describe('CallLogSyncJob.sync', () => {
     expect(request.mock.calls[1][1]).toMatchObject({ query: { page: '2', view: 'Detailed' } });
     expect(repository.saveRun).toHaveBeenCalledWith('acc-1', expect.objectContaining({ success: true, error: null, requests: 2, recordsRead: 2, watermark: expect.any(Date) }));
     expect(queue.enqueueMany).toHaveBeenCalledWith('call.update', [{ callLogId: 'row-1' }], expect.objectContaining({ transaction: expect.anything() }));
+  });
+
+  it('a backlog longer than one run\'s page budget: hour slices oldest first, the watermark moves past the slices read whole', async () => {
+    const endless = { records: [{}], navigation: { nextPage: { uri: 'https://platform.example/restapi/v1.0/account/~/call-log?page=2' } } };
+    const { job, repository, request } = setup([{ records: [{}], navigation: {} }], 5 * 3600_000, endless);
+    const before = Date.now();
+    await job.sync({ accountId: 'acc-1' });
+    const first = request.mock.calls[0][1] as { query: { dateFrom: string; dateTo: string } };
+    expect(Date.parse(first.query.dateTo) - Date.parse(first.query.dateFrom)).toBe(3600_000);
+    expect(request).toHaveBeenCalledTimes(200);
+    const run = (repository.saveRun.mock.calls[0] as unknown[])[1] as { watermark: Date; success: boolean };
+    expect(run.success).toBe(true);
+    expect(run.watermark.getTime()).toBe(Date.parse(first.query.dateTo));
+    expect(run.watermark.getTime()).toBeLessThan(before - 3 * 3600_000);
   });
 
   it('rate limited: nothing more is sent, the watermark stays, the admin sees why, and the waits are still decided', async () => {

@@ -19,8 +19,10 @@ import { LoggingMetrics } from './logging.metrics';
 import { syncWindow } from './sync-window';
 
 const PER_PAGE = 1000;
-/** A page loop never runs away (1000 records a page). */
-const MAX_PAGES = 500;
+/** Pages one run may read (1000 records each); a longer backlog is read over several periods. */
+const MAX_PAGES = 200;
+/** Time slices of one read: a normal period is one slice; a backfill is several, read oldest first. */
+const SLICE_MS = 3600_000;
 /** A page that does not come back in time ends the run (the next period resumes from the watermark). */
 const PAGE_TIMEOUT_MS = 30_000;
 
@@ -81,21 +83,32 @@ export class CallLogSyncJob implements OnApplicationBootstrap {
     let requests = 0;
     let recordsRead = 0;
     let error: string | null = null;
+    // Read in time slices, oldest first (each slice newest first, as RingCentral lists): after a long downtime a run
+    // stops at its page budget and the watermark moves only past the slices read whole; the next run goes on.
+    let readUpTo: number | undefined;
     try {
-      // No dateTo: RingCentral reads up to its now, which is at least the watermark saved below.
-      let query: Record<string, string | number> = { view: 'Detailed', dateFrom: new Date(dateFrom).toISOString(), perPage: PER_PAGE };
-      for (let page = 0; page < MAX_PAGES; page++) {
-        requests++;
-        const answer = await withTimeout(
-          this.ringcentral.request<CallLogPage<DetailedCallLogRecord>>(accountId, { method: 'GET', path: '/restapi/v1.0/account/~/call-log', query, group: 'heavy' }),
-          PAGE_TIMEOUT_MS,
-        );
-        this.metrics.syncRequests.inc({ outcome: 'ok' });
-        recordsRead += answer.records?.length ?? 0;
-        await this.apply(accountId, answer.records ?? [], now);
-        const next = nextPageQuery(answer.navigation?.nextPage?.uri);
-        if (!next || !(answer.records?.length ?? 0)) break;
-        query = next;
+      for (const [from, to] of timeSlices(dateFrom, now)) {
+        // The last slice has no dateTo: RingCentral reads up to its now, which is at least the watermark saved below.
+        let query: Record<string, string | number> = { view: 'Detailed', dateFrom: new Date(from).toISOString(), ...(to !== undefined && { dateTo: new Date(to).toISOString() }), perPage: PER_PAGE };
+        let complete = false;
+        while (requests < MAX_PAGES) {
+          requests++;
+          const answer = await withTimeout(
+            this.ringcentral.request<CallLogPage<DetailedCallLogRecord>>(accountId, { method: 'GET', path: '/restapi/v1.0/account/~/call-log', query, group: 'heavy' }),
+            PAGE_TIMEOUT_MS,
+          );
+          this.metrics.syncRequests.inc({ outcome: 'ok' });
+          recordsRead += answer.records?.length ?? 0;
+          await this.apply(accountId, answer.records ?? [], now);
+          const next = nextPageQuery(answer.navigation?.nextPage?.uri);
+          if (!next || !(answer.records?.length ?? 0)) {
+            complete = true;
+            break;
+          }
+          query = next;
+        }
+        if (!complete) break;
+        readUpTo = to ?? now;
       }
     } catch (e) {
       this.metrics.syncRequests.inc({ outcome: e instanceof RingCentralRateLimitedError ? 'rate-limited' : 'error' });
@@ -103,10 +116,11 @@ export class CallLogSyncJob implements OnApplicationBootstrap {
       error = e instanceof RingCentralRateLimitedError ? `rate limited: RingCentral asks to wait ${e.retryAfterSeconds}s` : (e as Error).message;
       this.logger.warn({ accountId, err: error }, 'call-log sync failed; the next period resumes from the watermark');
     }
-    const watermark = error ? state?.watermark : new Date(now);
+    const advanced = readUpTo !== undefined && readUpTo > (state?.watermark?.getTime() ?? -Infinity) ? new Date(readUpTo) : undefined;
+    const watermark = advanced ?? state?.watermark;
     const lagSeconds = watermark ? (Date.now() - watermark.getTime()) / 1000 : (Date.now() - dateFrom) / 1000;
     this.metrics.syncLag.set({ account: accountId }, lagSeconds);
-    await this.repository.saveRun(accountId, { watermark: error ? undefined : new Date(now), success: !error, error, lagSeconds, recordsRead, requests, leftOut });
+    await this.repository.saveRun(accountId, { watermark: advanced, success: !error, error, lagSeconds, recordsRead, requests, leftOut });
     await this.decide(accountId, resolveLoggingSettings(account.settings).logMode);
   }
 
@@ -179,6 +193,13 @@ function nextPageQuery(uri: string | undefined): Record<string, string> | undefi
   } catch {
     return undefined;
   }
+}
+
+/** [from, to) slices up to now; the last one open-ended (to undefined). */
+function timeSlices(from: number, now: number): [number, number | undefined][] {
+  const slices: [number, number | undefined][] = [];
+  for (let start = from; start < now; start += SLICE_MS) slices.push([start, start + SLICE_MS < now ? start + SLICE_MS : undefined]);
+  return slices.length ? slices : [[from, undefined]];
 }
 
 function withTimeout<T>(work: Promise<T>, ms: number): Promise<T> {
