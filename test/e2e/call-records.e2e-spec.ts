@@ -78,6 +78,9 @@ describe('call records: notifications lost, the call log fills in (e2e)', () => 
     const reconciled = await admin.allCallLogs('source=call-log');
     expect(reconciled.length).toBe(rows.filter((r) => r.source === 'call-log').length);
     expect(reconciled.every((c) => c.source === 'call-log' && c.recordState === 'merged' && typeof c.recordDuration === 'number')).toBe(true);
+    const bad = await admin.get('/admin/call-logs?source=webhook');
+    expect(bad.status).toBe(400);
+    expect(JSON.stringify(bad.body)).toContain('source');
     const one = await admin.get(`/admin/call-logs/${reconciled[0].id}`);
     expect(JSON.stringify(one.body)).toContain('reconciled: the call log shows this call and no notification made a row');
     const subscription = await admin.get('/admin/subscription');
