@@ -1,5 +1,25 @@
 import { ApiProperty } from '@nestjs/swagger';
 
+export class ConnectionDto {
+  @ApiProperty({ example: 'connected', description: 'connecting | connected | reconnecting | failed' })
+  state: string;
+
+  @ApiProperty({ example: 'host:1234:a1b2c3', description: 'The process holding the connection lease (host:pid:random)' })
+  holder: string;
+
+  @ApiProperty({ description: 'The holder stopped renewing its lease (it died or stalled); another process takes over' })
+  leaseExpired: boolean;
+
+  @ApiProperty({ type: String, format: 'date-time' })
+  leaseExpiresAt: Date;
+
+  @ApiProperty({ type: String, format: 'date-time', description: 'When the connection entered this state' })
+  since: Date;
+
+  @ApiProperty({ type: String, nullable: true, description: 'Why it failed or is reconnecting' })
+  lastError: string | null;
+}
+
 export class SubscriptionDto {
   @ApiProperty({ type: String, nullable: true, description: "RingCentral's subscription id", example: 'a1b2c3d4-...' })
   id: string | null;
@@ -18,4 +38,10 @@ export class SubscriptionDto {
 
   @ApiProperty({ type: String, nullable: true, description: 'Why it was re-created or is not active' })
   lastError: string | null;
+
+  @ApiProperty({ enum: ['webhook', 'websocket'], description: 'How notifications arrive (RINGCENTRAL_TRANSPORT)' })
+  transport: 'webhook' | 'websocket';
+
+  @ApiProperty({ type: () => ConnectionDto, nullable: true, description: "WebSocket transport: the account's connection and the process holding it" })
+  connection: ConnectionDto | null;
 }

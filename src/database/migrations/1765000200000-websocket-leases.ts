@@ -1,0 +1,29 @@
+import type { MigrationInterface, QueryRunner } from 'typeorm';
+
+/**
+ * RINGCENTRAL_TRANSPORT=websocket: one row per account whose WebSocket connection some process holds. The holder
+ * renews `expires_at`; when it stops (crash, stall), another process takes the row over once it has expired. Times are
+ * the database's, so replicas' clocks do not matter.
+ */
+export class WebsocketLeases1765000200000 implements MigrationInterface {
+  name = 'WebsocketLeases1765000200000';
+
+  async up(q: QueryRunner): Promise<void> {
+    await q.query(`
+      CREATE TABLE websocket_leases (
+        account_id uuid PRIMARY KEY REFERENCES accounts(id) ON DELETE CASCADE,
+        holder_id text NOT NULL,
+        expires_at timestamptz NOT NULL,
+        acquired_at timestamptz NOT NULL DEFAULT now(),
+        renewed_at timestamptz NOT NULL DEFAULT now(),
+        state text NOT NULL DEFAULT 'connecting' CHECK (state IN ('connecting', 'connected', 'reconnecting', 'failed')),
+        rc_subscription_id text,
+        last_error text,
+        state_changed_at timestamptz NOT NULL DEFAULT now()
+      )`);
+  }
+
+  async down(q: QueryRunner): Promise<void> {
+    await q.query('DROP TABLE websocket_leases');
+  }
+}
