@@ -28,6 +28,7 @@ export interface SubscriptionSnapshot {
   disabledFilters: { filter: string; reason: string; message: string }[];
   address: string;
   verificationToken?: string;
+  transport: 'WebHook' | 'WebSocket';
   creationTime: string;
   expirationTime: string;
   expired: boolean;
@@ -225,6 +226,7 @@ export class RingCentralSim {
         disabledFilters: structuredClone(s.disabledFilters),
         address: s.address,
         verificationToken: s.verificationToken,
+        transport: s.transport ?? 'WebHook',
         creationTime: new Date(s.creationTime).toISOString(),
         expirationTime: new Date(s.expiresAt).toISOString(),
         expired: s.expiresAt <= now,

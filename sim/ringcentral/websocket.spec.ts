@@ -228,9 +228,10 @@ describe('RingCentral sim: WebSocket gateway with @ringcentral/subscriptions', (
       await sdk.platform().login({ jwt: sim.issueJwt(accountId) });
       const subscription = new Subscriptions({ sdk }).createSubscription().setEventFilters([ACCOUNT_SESSIONS_FILTER]);
       subscription.on(subscription.events.notification, (n: NotificationEnvelope) => received.push(n));
-      const wsSubscription = await subscription.register();
-      revoke = () => wsSubscription.wse.revoke();
-      const recovered = new Promise((resolve) => wsSubscription.wse.eventEmitter.once('autoRecoverSuccess', resolve));
+      // register() types the extension by its interface; it is the library's WebSocketExtension.
+      const wse = (await subscription.register()).wse as unknown as Awaited<ReturnType<Subscriptions['newWsExtension']>>;
+      revoke = () => wse.revoke();
+      const recovered = new Promise((resolve) => wse.eventEmitter.once('autoRecoverSuccess', resolve));
 
       const before = await sim.play(accountId, 'inbound-answered');
       sim.dropWebSockets(accountId);
