@@ -1,0 +1,174 @@
+import { Logger } from '@nestjs/common';
+import { SDK } from '@ringcentral/sdk';
+import { startRingCentralSim, type RingCentralSim } from '../../sim/ringcentral';
+import type { InboundNotification } from './inbox.writer';
+import type { ConnectionState, WebsocketLease } from './websocket-lease.repository';
+import { WebsocketTransport } from './websocket-transport.service';
+
+/** The lease table's rules in memory (the SQL itself is tested on PostgreSQL in test/integration/websocket-lease.int-spec.ts). */
+class MemoryLeases {
+  rows = new Map<string, { holderId: string; expiresAt: number; state: ConnectionState; lastError: string | null; rcSubscriptionId: string | null }>();
+  async tryAcquire(accountId: string, holderId: string, ttlMs: number): Promise<boolean> {
+    const row = this.rows.get(accountId);
+    if (row && row.holderId !== holderId && row.expiresAt >= Date.now()) return false;
+    const same = row?.holderId === holderId;
+    this.rows.set(accountId, { holderId, expiresAt: Date.now() + ttlMs, state: same ? row!.state : 'connecting', lastError: same ? row!.lastError : null, rcSubscriptionId: row?.rcSubscriptionId ?? null });
+    return true;
+  }
+  async renew(accountId: string, holderId: string, ttlMs: number): Promise<boolean> {
+    const row = this.rows.get(accountId);
+    if (row?.holderId !== holderId) return false;
+    row.expiresAt = Date.now() + ttlMs;
+    return true;
+  }
+  async release(accountId: string, holderId: string): Promise<void> {
+    if (this.rows.get(accountId)?.holderId === holderId) this.rows.delete(accountId);
+  }
+  async recordState(accountId: string, holderId: string, state: ConnectionState, details: { rcSubscriptionId?: string; error?: string } = {}): Promise<void> {
+    const row = this.rows.get(accountId);
+    if (row?.holderId !== holderId) return;
+    Object.assign(row, { state, lastError: details.error ?? null, rcSubscriptionId: details.rcSubscriptionId ?? row.rcSubscriptionId });
+  }
+  async findByAccount(accountId: string): Promise<Partial<WebsocketLease> | undefined> {
+    return this.rows.get(accountId);
+  }
+}
+
+async function until(probe: () => boolean, what: string): Promise<void> {
+  for (let i = 0; i < 200; i++) {
+    if (probe()) return;
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  throw new Error(`timed out waiting for ${what}`);
+}
+
+describe('WebsocketTransport: one connection per account under a lease', () => {
+  let sim: RingCentralSim;
+  let simAccountId: string;
+  const ACCOUNT = '00000000-0000-4000-8000-000000000001';
+  let leases: MemoryLeases;
+  let enabled: string[];
+  let stored: InboundNotification[];
+  let sdkFailures: number;
+  const transports: WebsocketTransport[] = [];
+
+  function transport(): WebsocketTransport {
+    const sdkForAccount = async () => {
+      if (sdkFailures > 0) {
+        sdkFailures--;
+        throw new Error('RingCentral refused the stored JWT credential');
+      }
+      const sdk = new SDK({ server: sim.url, clientId: sim.options.clientId, clientSecret: sim.options.clientSecret });
+      await sdk.platform().login({ jwt: sim.issueJwt(simAccountId) });
+      return sdk;
+    };
+    const config = { get: (ns: string) => (ns === 'ringcentral' ? { transport: 'websocket', websocketLeaseMs: 30_000 } : { role: 'all' }) };
+    const t = new WebsocketTransport(
+      { sdkForAccount, refreshSdk: async () => undefined } as never,
+      leases as never,
+      { findEnabledIds: async () => enabled } as never,
+      { saveWebSocket: async () => undefined } as never,
+      { write: async (item: InboundNotification) => stored.push(item) > 0 } as never,
+      config as never,
+    );
+    transports.push(t);
+    return t;
+  }
+
+  const open = () => sim.stats().websockets.openByAccount[simAccountId] ?? 0;
+  const liveSubscriptions = () => sim.subscriptions(simAccountId).filter((s) => !s.deleted);
+
+  beforeAll(() => Logger.overrideLogger(false));
+
+  beforeEach(async () => {
+    sim = await startRingCentralSim({ seed: 5, defaultPaceMs: 1 });
+    simAccountId = sim.addAccount().id;
+    leases = new MemoryLeases();
+    enabled = [ACCOUNT];
+    stored = [];
+    sdkFailures = 0;
+  });
+
+  afterEach(async () => {
+    await Promise.all(transports.splice(0).map((t) => t.onApplicationShutdown()));
+    await sim.close();
+  });
+
+  it('two processes: one takes the lease and the socket, and its notifications reach the inbox as the webhook stores them', async () => {
+    const [a, b] = [transport(), transport()];
+    await Promise.all([a.tick(), b.tick()]);
+    await until(() => open() === 1 && leases.rows.get(ACCOUNT)?.state === 'connected', 'a connection');
+    const holder = a.holds(ACCOUNT) ? a : b;
+    expect([a.holds(ACCOUNT), b.holds(ACCOUNT)].filter(Boolean)).toHaveLength(1);
+    expect(leases.rows.get(ACCOUNT)?.holderId).toBe(holder.holderId);
+    await Promise.all([a.tick(), b.tick()]);
+    expect(open()).toBe(1);
+
+    const played = await sim.play(simAccountId, 'inbound-answered');
+    await until(() => stored.length === played.delivered.length, 'the notifications');
+    const [subscription] = liveSubscriptions();
+    expect(stored.map((s) => s.uuid).sort()).toEqual(played.delivered.map((e) => e.uuid).sort());
+    for (const item of stored) {
+      const envelope = played.delivered.find((e) => e.uuid === item.uuid)!;
+      expect(item).toEqual({ uuid: envelope.uuid, accountId: ACCOUNT, rcSubscriptionId: subscription!.id, telephonySessionId: envelope.body.telephonySessionId, payloadJson: expect.any(String) });
+      expect(JSON.parse(item.payloadJson)).toEqual(envelope);
+    }
+  });
+
+  it('an expired lease is taken over; the old holder finds it gone on its next pass and closes its socket', async () => {
+    const [a, b] = [transport(), transport()];
+    await a.tick();
+    await until(() => open() === 1, 'a connection');
+    leases.rows.get(ACCOUNT)!.expiresAt = Date.now() - 1;
+    await b.tick();
+    await until(() => leases.rows.get(ACCOUNT)?.state === 'connected' && leases.rows.get(ACCOUNT)?.holderId === b.holderId, 'the takeover');
+    await a.tick();
+    expect(a.holds(ACCOUNT)).toBe(false);
+    await until(() => open() === 1 && liveSubscriptions().length === 1, 'one socket again');
+    expect(b.holds(ACCOUNT)).toBe(true);
+  });
+
+  it('a disabled account: the socket is closed, its subscription deleted and the lease released', async () => {
+    const a = transport();
+    await a.tick();
+    await until(() => open() === 1, 'a connection');
+    enabled = [];
+    await a.tick();
+    expect(a.holds(ACCOUNT)).toBe(false);
+    expect(liveSubscriptions()).toEqual([]);
+    await until(() => open() === 0, 'the socket closed');
+    expect(leases.rows.has(ACCOUNT)).toBe(false);
+  });
+
+  it('a connection that cannot open is recorded as failed with its reason and tried again on the next pass', async () => {
+    sdkFailures = 1;
+    const a = transport();
+    await a.tick();
+    await until(() => leases.rows.get(ACCOUNT)?.state === 'failed', 'the failure recorded');
+    expect(leases.rows.get(ACCOUNT)).toMatchObject({ holderId: a.holderId, lastError: 'RingCentral refused the stored JWT credential' });
+    expect(a.holds(ACCOUNT)).toBe(false);
+    await a.tick();
+    await until(() => open() === 1 && leases.rows.get(ACCOUNT)?.state === 'connected', 'the retry');
+  });
+
+  it('shutdown closes the socket and releases the lease, so another process need not wait for expiry', async () => {
+    const [a, b] = [transport(), transport()];
+    await a.tick();
+    await until(() => open() === 1, 'a connection');
+    await a.onApplicationShutdown();
+    expect(leases.rows.has(ACCOUNT)).toBe(false);
+    await until(() => open() === 0, 'the socket closed');
+    await b.tick();
+    await until(() => open() === 1 && b.holds(ACCOUNT), 'the other process connected');
+  });
+
+  it('does nothing with the webhook transport or in an api-only process', async () => {
+    for (const [transportName, role] of [['webhook', 'all'], ['websocket', 'api']]) {
+      const config = { get: (ns: string) => (ns === 'ringcentral' ? { transport: transportName, websocketLeaseMs: 30_000 } : { role }) };
+      const t = new WebsocketTransport({} as never, leases as never, {} as never, {} as never, {} as never, config as never);
+      expect(t.active).toBe(false);
+      t.onApplicationBootstrap();
+    }
+    expect(leases.rows.size).toBe(0);
+  });
+});
