@@ -2,7 +2,7 @@ import { Logger } from '@nestjs/common';
 import { SDK } from '@ringcentral/sdk';
 import { startRingCentralSim, type RingCentralSim } from '../../sim/ringcentral';
 import type { InboundNotification } from './inbox.writer';
-import type { ConnectionState, WebsocketLease } from './websocket-lease.repository';
+import type { ConnectionState } from './websocket-lease.repository';
 import { WebsocketTransport } from './websocket-transport.service';
 
 /** The lease table's rules in memory (the SQL itself is tested on PostgreSQL in test/integration/websocket-lease.int-spec.ts). */
@@ -28,9 +28,6 @@ class MemoryLeases {
     const row = this.rows.get(accountId);
     if (row?.holderId !== holderId) return;
     Object.assign(row, { state, lastError: details.error ?? null, rcSubscriptionId: details.rcSubscriptionId ?? row.rcSubscriptionId });
-  }
-  async findByAccount(accountId: string): Promise<Partial<WebsocketLease> | undefined> {
-    return this.rows.get(accountId);
   }
 }
 
