@@ -12,6 +12,8 @@ export interface WebsocketLease {
   renewedAt: Date;
   state: ConnectionState;
   rcSubscriptionId: string | null;
+  /** The gateway session's recovery token, as the holder last recorded it. */
+  wscToken: string | null;
   lastError: string | null;
   stateChangedAt: Date;
   /** expires_at has passed (by the database's clock): the holder is gone and anyone may take over. */
@@ -27,6 +29,7 @@ function toLease(r: Record<string, any>): WebsocketLease {
     renewedAt: r.renewed_at,
     state: r.state,
     rcSubscriptionId: r.rc_subscription_id,
+    wscToken: r.wsc_token,
     lastError: r.last_error,
     stateChangedAt: r.state_changed_at,
     expired: r.expired,
@@ -71,7 +74,19 @@ export class WebsocketLeaseRepository {
     return rows.length === 1;
   }
 
-  /** Gives the lease up (shutdown, account disabled); another process may take it at once. */
+  /**
+   * Shutdown: the lease expires now, so another process takes it at once, and it keeps the gateway session
+   * (`wsc_token`, subscription id) for that process to resume.
+   */
+  async handOver(accountId: string, holderId: string): Promise<void> {
+    await this.dataSource.query(
+      `UPDATE websocket_leases SET expires_at = now() - interval '1 millisecond', state = 'reconnecting', state_changed_at = now()
+        WHERE account_id = $1 AND holder_id = $2`,
+      [accountId, holderId],
+    );
+  }
+
+  /** Gives the lease up for good (account disabled, its subscription deleted); another process may take it at once. */
   async release(accountId: string, holderId: string): Promise<void> {
     await this.dataSource.query('DELETE FROM websocket_leases WHERE account_id = $1 AND holder_id = $2', [accountId, holderId]);
   }
@@ -85,6 +100,11 @@ export class WebsocketLeaseRepository {
         WHERE account_id = $1 AND holder_id = $2`,
       [accountId, holderId, state, details.rcSubscriptionId ?? null, details.error?.slice(0, 1000) ?? null],
     );
+  }
+
+  /** Records the gateway session (only while `holderId` holds the lease), for a holder that takes over after a crash. */
+  async recordSession(accountId: string, holderId: string, wscToken: string): Promise<void> {
+    await this.dataSource.query('UPDATE websocket_leases SET wsc_token = $3 WHERE account_id = $1 AND holder_id = $2', [accountId, holderId, wscToken]);
   }
 
   async findByAccount(accountId: string): Promise<WebsocketLease | undefined> {

@@ -11,7 +11,7 @@ import { RingCentralClient } from '../ringcentral/ringcentral.client';
 import { InboxWriter, type InboundNotification } from './inbox.writer';
 import { SubscriptionRepository } from './subscription.repository';
 import { TELEPHONY_SESSIONS_FILTER } from './telephony-filter';
-import { WebsocketConnection } from './websocket-connection';
+import { type ResumeFrom, WebsocketConnection } from './websocket-connection';
 import { type ConnectionState, WebsocketLeaseRepository } from './websocket-lease.repository';
 
 interface Held {
@@ -68,13 +68,16 @@ export class WebsocketTransport implements OnApplicationBootstrap, OnApplication
     void this.tick();
   }
 
-  /** Closes every connection and gives the leases back, so another replica takes over without waiting for expiry. */
+  /**
+   * Closes every socket and hands the leases over: another replica takes the accounts at once and resumes their
+   * gateway sessions, so what is sent in between is replayed to it (as it is to this process if it restarts in time).
+   */
   async onApplicationShutdown(): Promise<void> {
     this.stopped = true;
     if (this.timer) clearInterval(this.timer);
     await this.ticking;
     await Promise.all(this.connecting);
-    await Promise.all([...this.held.keys()].map((accountId) => this.letGo(accountId, true)));
+    await Promise.all([...this.held.keys()].map((accountId) => this.letGo(accountId, 'hand-over')));
     await Promise.all(this.storing);
   }
 
@@ -93,13 +96,13 @@ export class WebsocketTransport implements OnApplicationBootstrap, OnApplication
     return this.held.has(accountId);
   }
 
-  /** Closes the account's connection and subscribes again (when this process holds it). */
+  /** Closes the account's connection and opens a new one with a new subscription (when this process holds it). */
   async reconnect(accountId: string): Promise<void> {
     const held = this.held.get(accountId);
     if (!held) return;
-    await held.connection?.close();
     this.held.delete(accountId);
-    await this.tick();
+    await held.connection?.close();
+    await this.connect(accountId, false);
   }
 
   /** One pass: renew or drop what is held, let go of disabled accounts, try to take the free or expired ones. */
@@ -130,12 +133,12 @@ export class WebsocketTransport implements OnApplicationBootstrap, OnApplication
     for (const [accountId, held] of this.held) {
       try {
         if (!enabled.has(accountId)) {
-          await this.letGo(accountId, true);
+          await this.letGo(accountId, 'release');
           continue;
         }
         if (!(await this.leases.renew(accountId, this.holderId, this.leaseMs))) {
           this.logger.warn({ accountId }, 'WebSocket lease taken over by another process; closing this connection');
-          await this.letGo(accountId, false);
+          await this.letGo(accountId, 'taken-over');
           continue;
         }
         if (held.sdk) await this.rc.refreshSdk(accountId, held.sdk);
@@ -148,7 +151,7 @@ export class WebsocketTransport implements OnApplicationBootstrap, OnApplication
       try {
         // Not awaited: opening can take a while, and the other accounts' leases must be renewed meanwhile.
         if (await this.leases.tryAcquire(accountId, this.holderId, this.leaseMs)) {
-          const connecting = this.connect(accountId).finally(() => this.connecting.delete(connecting));
+          const connecting = this.connect(accountId, true).finally(() => this.connecting.delete(connecting));
           this.connecting.add(connecting);
         }
       } catch (error) {
@@ -157,23 +160,29 @@ export class WebsocketTransport implements OnApplicationBootstrap, OnApplication
     }
   }
 
-  /** Opens the account's connection; on failure the lease is kept and the next pass tries again. */
-  private async connect(accountId: string): Promise<void> {
+  /**
+   * Opens the account's connection; on failure the lease is kept and the next pass tries again. With `resume`, a
+   * gateway session recorded on the lease (a holder that died) is recovered, so what was sent since it died arrives.
+   */
+  private async connect(accountId: string, resume: boolean): Promise<void> {
     const held: Held = {};
     this.held.set(accountId, held);
     await this.record(accountId, 'connecting');
     try {
+      const lease = resume ? await this.leases.findByAccount(accountId) : undefined;
+      const resumeFrom: ResumeFrom | undefined = lease?.wscToken && lease.rcSubscriptionId ? { wscToken: lease.wscToken, rcSubscriptionId: lease.rcSubscriptionId } : undefined;
       held.sdk = await this.rc.sdkForAccount(accountId);
-      const connection = new WebsocketConnection(held.sdk, {
+      const connection: WebsocketConnection = new WebsocketConnection(held.sdk, {
         notification: (n) => this.receive(accountId, connection, n),
         state: (state, details) => void this.onState(accountId, state, details),
+        session: (wscToken) => void this.leases.recordSession(accountId, this.holderId, wscToken).catch((error: unknown) => this.logger.warn({ err: error, accountId }, 'could not record the WebSocket session')),
       });
       held.connection = connection;
-      const rcSubscriptionId = await connection.open([TELEPHONY_SESSIONS_FILTER]);
+      const rcSubscriptionId = await connection.open([TELEPHONY_SESSIONS_FILTER], resumeFrom);
       if (this.held.get(accountId) !== held) return void (await connection.close());
       await this.subscriptions.saveWebSocket(accountId, rcSubscriptionId, [TELEPHONY_SESSIONS_FILTER]);
       await this.record(accountId, 'connected', { rcSubscriptionId });
-      this.logger.log({ accountId, subscriptionId: rcSubscriptionId }, 'WebSocket subscription connected');
+      this.logger.log({ accountId, subscriptionId: rcSubscriptionId, resumed: resumeFrom?.rcSubscriptionId === rcSubscriptionId }, 'WebSocket subscription connected');
     } catch (error) {
       await held.connection?.close();
       if (this.held.get(accountId) !== held) return;
@@ -196,12 +205,22 @@ export class WebsocketTransport implements OnApplicationBootstrap, OnApplication
     await this.record(accountId, state, details);
   }
 
-  /** Closes the connection; `release` gives the lease back (false when another process holds it already). */
-  private async letGo(accountId: string, release: boolean): Promise<void> {
+  /**
+   * Closes the account's connection. `release` (logging turned off): the subscription is deleted and the lease row
+   * too. `hand-over` (shutdown): the subscription stays, and the lease expires now for another process to take over
+   * and resume. `taken-over` (another process holds the lease, and may have resumed this very subscription): the
+   * socket is closed and nothing else is touched.
+   */
+  private async letGo(accountId: string, how: 'release' | 'hand-over' | 'taken-over'): Promise<void> {
     const held = this.held.get(accountId);
     this.held.delete(accountId);
-    await held?.connection?.close();
-    if (release) await this.leases.release(accountId, this.holderId).catch((error: unknown) => this.logger.warn({ err: error, accountId }, 'could not release the WebSocket lease'));
+    await held?.connection?.close(how !== 'release');
+    try {
+      if (how === 'release') await this.leases.release(accountId, this.holderId);
+      if (how === 'hand-over') await this.leases.handOver(accountId, this.holderId);
+    } catch (error) {
+      this.logger.warn({ err: error, accountId }, 'could not give the WebSocket lease up; it expires by itself');
+    }
   }
 
   /** The gateway sent it on our authenticated socket for our subscription: it is ours, and is stored as it came. */

@@ -7,13 +7,31 @@ import { WebsocketTransport } from './websocket-transport.service';
 
 /** The lease table's rules in memory (the SQL itself is tested on PostgreSQL in test/integration/websocket-lease.int-spec.ts). */
 class MemoryLeases {
-  rows = new Map<string, { holderId: string; expiresAt: number; state: ConnectionState; lastError: string | null; rcSubscriptionId: string | null }>();
+  rows = new Map<string, { holderId: string; expiresAt: number; state: ConnectionState; lastError: string | null; rcSubscriptionId: string | null; wscToken: string | null }>();
   async tryAcquire(accountId: string, holderId: string, ttlMs: number): Promise<boolean> {
     const row = this.rows.get(accountId);
     if (row && row.holderId !== holderId && row.expiresAt >= Date.now()) return false;
     const same = row?.holderId === holderId;
-    this.rows.set(accountId, { holderId, expiresAt: Date.now() + ttlMs, state: same ? row!.state : 'connecting', lastError: same ? row!.lastError : null, rcSubscriptionId: row?.rcSubscriptionId ?? null });
+    this.rows.set(accountId, {
+      holderId,
+      expiresAt: Date.now() + ttlMs,
+      state: same ? row!.state : 'connecting',
+      lastError: same ? row!.lastError : null,
+      rcSubscriptionId: row?.rcSubscriptionId ?? null,
+      wscToken: row?.wscToken ?? null,
+    });
     return true;
+  }
+  async handOver(accountId: string, holderId: string): Promise<void> {
+    const row = this.rows.get(accountId);
+    if (row?.holderId === holderId) Object.assign(row, { expiresAt: Date.now() - 1, state: 'reconnecting' });
+  }
+  async recordSession(accountId: string, holderId: string, wscToken: string): Promise<void> {
+    const row = this.rows.get(accountId);
+    if (row?.holderId === holderId) row.wscToken = wscToken;
+  }
+  async findByAccount(accountId: string) {
+    return this.rows.get(accountId);
   }
   async renew(accountId: string, holderId: string, ttlMs: number): Promise<boolean> {
     const row = this.rows.get(accountId);
@@ -75,7 +93,7 @@ describe('WebsocketTransport: one connection per account under a lease', () => {
   const open = () => sim.stats().websockets.openByAccount[simAccountId] ?? 0;
   const liveSubscriptions = () => sim.subscriptions(simAccountId).filter((s) => !s.deleted);
 
-  beforeAll(() => Logger.overrideLogger(false));
+  beforeAll(() => Logger.overrideLogger(process.env.DEBUG_WS ? ["log", "warn", "error"] : false));
 
   beforeEach(async () => {
     sim = await startRingCentralSim({ seed: 5, defaultPaceMs: 1 });
@@ -112,17 +130,22 @@ describe('WebsocketTransport: one connection per account under a lease', () => {
     }
   });
 
-  it('an expired lease is taken over; the old holder finds it gone on its next pass and closes its socket', async () => {
+  it('an expired lease is taken over (with the subscription); the old holder finds it gone on its next pass and closes its socket', async () => {
     const [a, b] = [transport(), transport()];
     await a.tick();
-    await until(() => open() === 1, 'a connection');
+    await until(() => open() === 1 && leases.rows.get(ACCOUNT)?.state === 'connected', 'a connection');
+    const [subscription] = liveSubscriptions();
+    // The holder stalled past its lease (its socket still open): the session cannot be recovered, the subscription can.
     leases.rows.get(ACCOUNT)!.expiresAt = Date.now() - 1;
     await b.tick();
     await until(() => leases.rows.get(ACCOUNT)?.state === 'connected' && leases.rows.get(ACCOUNT)?.holderId === b.holderId, 'the takeover');
     await a.tick();
     expect(a.holds(ACCOUNT)).toBe(false);
-    await until(() => open() === 1 && liveSubscriptions().length === 1, 'one socket again');
     expect(b.holds(ACCOUNT)).toBe(true);
+    await until(() => open() === 1, 'one socket again');
+    expect(liveSubscriptions().map((s) => s.id)).toEqual([subscription!.id]);
+    const played = await sim.play(simAccountId, 'inbound-answered');
+    await until(() => stored.length === played.delivered.length, 'the notifications on the new holder');
   });
 
   it('a disabled account: the socket is closed, its subscription deleted and the lease released', async () => {
@@ -148,15 +171,46 @@ describe('WebsocketTransport: one connection per account under a lease', () => {
     await until(() => open() === 1 && leases.rows.get(ACCOUNT)?.state === 'connected', 'the retry');
   });
 
-  it('shutdown closes the socket and releases the lease, so another process need not wait for expiry', async () => {
+  it('shutdown hands over: another process takes the lease at once, resumes the session and gets what was sent in between', async () => {
     const [a, b] = [transport(), transport()];
     await a.tick();
-    await until(() => open() === 1, 'a connection');
+    await until(() => open() === 1 && leases.rows.get(ACCOUNT)?.state === 'connected', 'a connection');
+    const [subscription] = liveSubscriptions();
+    expect(leases.rows.get(ACCOUNT)).toMatchObject({ rcSubscriptionId: subscription!.id, wscToken: sim.webSockets()[0]!.wsc });
     await a.onApplicationShutdown();
-    expect(leases.rows.has(ACCOUNT)).toBe(false);
+    expect(a.holds(ACCOUNT)).toBe(false);
     await until(() => open() === 0, 'the socket closed');
+    expect(liveSubscriptions().map((s) => s.id)).toEqual([subscription!.id]);
+
+    const meanwhile = await sim.play(simAccountId, 'outbound-answered');
+    expect(sim.stats().websockets.buffered).toBe(meanwhile.delivered.length);
     await b.tick();
-    await until(() => open() === 1 && b.holds(ACCOUNT), 'the other process connected');
+    await until(() => b.holds(ACCOUNT) && leases.rows.get(ACCOUNT)?.state === 'connected', 'the other process connected');
+    await until(() => stored.length === meanwhile.delivered.length, 'the replayed notifications');
+    expect(stored.map((n) => n.uuid).sort()).toEqual(meanwhile.delivered.map((e) => e.uuid).sort());
+    expect(sim.stats().websockets).toMatchObject({ recovered: 1, openByAccount: { [simAccountId]: 1 } });
+    expect(liveSubscriptions().map((s) => s.id)).toEqual([subscription!.id]);
+  });
+
+  it('a recorded session that can no longer be recovered: a new subscription, and the dead one is gone', async () => {
+    const a = transport();
+    await a.tick();
+    await until(() => leases.rows.get(ACCOUNT)?.state === 'connected', 'a connection');
+    const [old] = liveSubscriptions();
+    await a.onApplicationShutdown();
+    sim.setKnobs({ wsRecoveryTimeoutSeconds: 0 });
+    await until(() => open() === 0, 'the socket closed');
+    await new Promise((r) => setTimeout(r, 5));
+    const b = transport();
+    await b.tick();
+    await until(() => leases.rows.get(ACCOUNT)?.state === 'connected' && b.holds(ACCOUNT), 'the other process connected');
+    const live = liveSubscriptions();
+    expect(live).toHaveLength(1);
+    expect(live[0]!.id).not.toBe(old!.id);
+    expect(sim.stats().websockets.recoveryFailed).toBe(1);
+    const played = await sim.play(simAccountId, 'inbound-answered');
+    await until(() => stored.length === played.delivered.length, 'the notifications');
+    expect(stored.every((n) => n.rcSubscriptionId === live[0]!.id)).toBe(true);
   });
 
   it('does nothing with the webhook transport or in an api-only process', async () => {

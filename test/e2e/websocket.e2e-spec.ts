@@ -186,21 +186,27 @@ describe('WebSocket transport with two replicas', () => {
       const first = await sim.playRandom(ids[0]!, 20, { rate: 20, externalNumbers: EXTERNAL_NUMBERS });
       await waitFor(async () => (crm.activities().length >= admittedKeys(first).length ? true : undefined), 60_000, 'first calls logged');
 
-      // Kill the replica holding the first account's connection; the other takes it over once the lease expires.
+      // Kill the replica holding the first account's connection; the other takes it over once the lease expires,
+      // resuming the dead holder's gateway session: the calls made while nobody was connected arrive too.
       const firstHolder = pidOf((await holders())[0]!);
       const victim = replicas.find((r) => r.child.pid === firstHolder)!;
       const survivor = replicas.find((r) => r !== victim)!;
+      const recoveredBefore = sim.stats().websockets.recovered;
       victim.child.kill('SIGKILL');
       await victim.exited;
+      await waitFor(async () => (ids.some((id) => !sim.stats().websockets.openByAccount[id]) ? true : undefined), 10_000, 'the victim’s socket closed');
+      const whileDead = [...(await sim.playRandom(ids[0]!, 8, { rate: 20, externalNumbers: EXTERNAL_NUMBERS })), ...(await sim.playRandom(ids[1]!, 8, { rate: 20, externalNumbers: EXTERNAL_NUMBERS }))];
+      expect(sim.stats().websockets.buffered).toBeGreaterThan(0);
       await waitFor(async () => {
         const now = await holders();
         return now.length === 2 && now.every((h) => pidOf(h) === survivor.child.pid) && oneEach() ? true : undefined;
       }, 30_000, 'the survivor holding both accounts');
       expect(ids.map((id) => sim.stats().websockets.openByAccount[id])).toEqual([1, 1]);
+      expect(sim.stats().websockets.recovered).toBeGreaterThan(recoveredBefore);
 
       // Calls on both accounts, so the one whose holder was killed is among them.
       const second = [...(await sim.playRandom(ids[0]!, 12, { rate: 20, externalNumbers: EXTERNAL_NUMBERS })), ...(await sim.playRandom(ids[1]!, 12, { rate: 20, externalNumbers: EXTERNAL_NUMBERS }))];
-      const expected = [...admittedKeys(first), ...admittedKeys(second)].sort();
+      const expected = [...admittedKeys(first), ...admittedKeys(whileDead), ...admittedKeys(second)].sort();
       await waitFor(async () => (crm.activities().length >= expected.length ? true : undefined), 60_000, 'calls after the takeover logged');
       await new Promise((r) => setTimeout(r, 2000));
       expect(crm.activities().map((a) => a.externalId).sort()).toEqual(expected);

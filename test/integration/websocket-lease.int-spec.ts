@@ -81,6 +81,20 @@ describe('WebsocketLeaseRepository (real PostgreSQL)', () => {
     expect(await leases.tryAcquire(accountId, 'b', 30_000)).toBe(true);
   });
 
+  it('a handed-over lease (shutdown) is free at once and keeps the gateway session for the next holder', async () => {
+    const accountId = await newAccount();
+    expect(await leases.tryAcquire(accountId, 'a', 30_000)).toBe(true);
+    await leases.recordState(accountId, 'a', 'connected', { rcSubscriptionId: 'sub-9' });
+    await leases.recordSession(accountId, 'a', 'wsc-1');
+    await leases.recordSession(accountId, 'b', 'not-the-holder');
+    await leases.handOver(accountId, 'b');
+    expect(await leases.tryAcquire(accountId, 'b', 30_000)).toBe(false);
+    await leases.handOver(accountId, 'a');
+    expect(await leases.findByAccount(accountId)).toMatchObject({ holderId: 'a', expired: true, state: 'reconnecting', wscToken: 'wsc-1' });
+    expect(await leases.tryAcquire(accountId, 'b', 30_000)).toBe(true);
+    expect(await leases.findByAccount(accountId)).toMatchObject({ holderId: 'b', expired: false, state: 'connecting', wscToken: 'wsc-1', rcSubscriptionId: 'sub-9' });
+  });
+
   it('records the connection state for the admin, and goes with its account', async () => {
     const accountId = await newAccount();
     await leases.tryAcquire(accountId, 'a', 30_000);

@@ -3,7 +3,8 @@ import type { MigrationInterface, QueryRunner } from 'typeorm';
 /**
  * RINGCENTRAL_TRANSPORT=websocket: one row per account whose WebSocket connection some process holds. The holder
  * renews `expires_at`; when it stops (crash, stall), another process takes the row over once it has expired. Times are
- * the database's, so replicas' clocks do not matter.
+ * the database's, so replicas' clocks do not matter. The row also keeps what a new holder needs to resume the gateway
+ * session of a holder that died (its `wsc` token and subscription id), and the connection state for the admin.
  */
 export class WebsocketLeases1765000200000 implements MigrationInterface {
   name = 'WebsocketLeases1765000200000';
@@ -18,6 +19,9 @@ export class WebsocketLeases1765000200000 implements MigrationInterface {
         renewed_at timestamptz NOT NULL DEFAULT now(),
         state text NOT NULL DEFAULT 'connecting' CHECK (state IN ('connecting', 'connected', 'reconnecting', 'failed')),
         rc_subscription_id text,
+        -- The gateway session's recovery token: lets the next holder resume the session after a crash. Not a
+        -- credential (recovering also takes a ws token, which only the account's RingCentral tokens can get).
+        wsc_token text,
         last_error text,
         state_changed_at timestamptz NOT NULL DEFAULT now()
       )`);
