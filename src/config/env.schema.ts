@@ -28,7 +28,7 @@ export const envSchema = Joi.object({
   RINGCENTRAL_CLIENT_ID: Joi.string().allow(''),
   RINGCENTRAL_CLIENT_SECRET: Joi.string().allow(''),
   RINGCENTRAL_TRANSPORT: Joi.string().valid('webhook', 'websocket').default('webhook'),
-  RINGCENTRAL_WEBSOCKET_LEASE_SECONDS: Joi.number().integer().min(3).max(600).default(30),
+  RINGCENTRAL_WEBSOCKET_LEASE_SECONDS: Joi.number().integer().min(3).max(300).default(30),
   ENCRYPTION_KEY: base64Key32,
   HASH_KEY: Joi.string().min(16),
   LOG_LEVEL: Joi.string().valid('fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent').default('info'),

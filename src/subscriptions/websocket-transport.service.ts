@@ -6,7 +6,9 @@ import { randomBytes } from 'node:crypto';
 import { hostname } from 'node:os';
 import { AccountEvents } from '../accounts/account.events';
 import { AccountsRepository } from '../accounts/accounts.repository';
+import { Counter, Gauge } from 'prom-client';
 import { type AppConfig, runsWorkers } from '../config/app-config';
+import { MetricsService } from '../health/metrics.service';
 import { RingCentralClient } from '../ringcentral/ringcentral.client';
 import { InboxWriter, type InboundNotification } from './inbox.writer';
 import { SubscriptionRepository } from './subscription.repository';
@@ -42,6 +44,7 @@ export class WebsocketTransport implements OnApplicationBootstrap, OnApplication
   private ticking?: Promise<void>;
   private again = false;
   private stopped = false;
+  private readonly notifications: Counter<'outcome'>;
 
   constructor(
     private readonly rc: RingCentralClient,
@@ -50,7 +53,25 @@ export class WebsocketTransport implements OnApplicationBootstrap, OnApplication
     private readonly subscriptions: SubscriptionRepository,
     private readonly inbox: InboxWriter,
     private readonly config: ConfigService<AppConfig, true>,
-  ) {}
+    metrics: MetricsService,
+  ) {
+    // Registered here rather than in MetricsService: they exist only with this transport's provider.
+    this.notifications = new Counter({
+      name: 'sscl_websocket_notifications_total',
+      help: 'RingCentral notifications received over WebSocket, by outcome (stored, duplicate, failed).',
+      labelNames: ['outcome'] as const,
+      registers: [metrics.registry],
+    });
+    const held = this.held;
+    new Gauge({
+      name: 'sscl_websocket_connections',
+      help: 'RingCentral WebSocket connections (accounts) this process holds the lease of.',
+      registers: [metrics.registry],
+      collect() {
+        this.set(held.size);
+      },
+    });
+  }
 
   /** This process competes for connections: WebSocket transport, and a role that runs workers. */
   get active(): boolean {
@@ -245,10 +266,11 @@ export class WebsocketTransport implements OnApplicationBootstrap, OnApplication
   private async store(item: InboundNotification): Promise<void> {
     for (let attempt = 1; ; attempt++) {
       try {
-        await this.inbox.write(item);
+        this.notifications.inc({ outcome: (await this.inbox.write(item)) ? 'stored' : 'duplicate' });
         return;
       } catch (error) {
         if (attempt >= STORE_ATTEMPTS) {
+          this.notifications.inc({ outcome: 'failed' });
           this.logger.error({ err: error, accountId: item.accountId, uuid: item.uuid }, 'could not store a WebSocket notification; the call-log sync has to cover it');
           return;
         }

@@ -1,6 +1,7 @@
 import { Logger } from '@nestjs/common';
 import { SDK } from '@ringcentral/sdk';
 import { startRingCentralSim, type RingCentralSim } from '../../sim/ringcentral';
+import { MetricsService } from '../health/metrics.service';
 import type { InboundNotification } from './inbox.writer';
 import type { ConnectionState } from './websocket-lease.repository';
 import { WebsocketTransport } from './websocket-transport.service';
@@ -85,6 +86,7 @@ describe('WebsocketTransport: one connection per account under a lease', () => {
       { saveWebSocket: async () => undefined } as never,
       { write: async (item: InboundNotification) => stored.push(item) > 0 } as never,
       config as never,
+      new MetricsService(),
     );
     transports.push(t);
     return t;
@@ -128,6 +130,8 @@ describe('WebsocketTransport: one connection per account under a lease', () => {
       expect(item).toEqual({ uuid: envelope.uuid, accountId: ACCOUNT, rcSubscriptionId: subscription!.id, telephonySessionId: envelope.body.telephonySessionId, payloadJson: expect.any(String) });
       expect(JSON.parse(item.payloadJson)).toEqual(envelope);
     }
+    const metrics = await (holder as unknown as { notifications: { get(): Promise<{ values: { value: number; labels: { outcome: string } }[] }> } }).notifications.get();
+    expect(metrics.values).toEqual([{ value: played.delivered.length, labels: { outcome: 'stored' } }]);
   });
 
   it('an expired lease is taken over (with the subscription); the old holder finds it gone on its next pass and closes its socket', async () => {
@@ -216,7 +220,7 @@ describe('WebsocketTransport: one connection per account under a lease', () => {
   it('does nothing with the webhook transport or in an api-only process', async () => {
     for (const [transportName, role] of [['webhook', 'all'], ['websocket', 'api']]) {
       const config = { get: (ns: string) => (ns === 'ringcentral' ? { transport: transportName, websocketLeaseMs: 30_000 } : { role }) };
-      const t = new WebsocketTransport({} as never, leases as never, {} as never, {} as never, {} as never, config as never);
+      const t = new WebsocketTransport({} as never, leases as never, {} as never, {} as never, {} as never, config as never, new MetricsService());
       expect(t.active).toBe(false);
       t.onApplicationBootstrap();
     }
