@@ -132,12 +132,15 @@ export class SubscriptionService {
     if (this.websockets.holds(accountId)) await this.websockets.tick();
   }
 
-  /** WebSocket transport: the row says so; the lease's holder connects on its next pass (a forced re-create reconnects here). */
+  /**
+   * WebSocket transport: the row says so; the lease's holder connects on its next pass, or, holding a connection
+   * already (a forced re-create), reconnects with a new subscription (here, or on its next pass if it runs elsewhere).
+   */
   private async createOverWebSocket(accountId: string): Promise<SubscriptionRow> {
     const existing = await this.repository.findByAccount(accountId);
     if (existing?.rcSubscriptionId && existing.deliveryMode !== 'WebSocket') await this.deleteRemote(accountId, existing.rcSubscriptionId);
     if (existing?.deliveryMode !== 'WebSocket') await this.repository.saveWebSocket(accountId, null, [TELEPHONY_SESSIONS_FILTER]);
-    if (this.websockets.holds(accountId)) await this.websockets.reconnect(accountId);
+    await this.websockets.reconnect(accountId);
     return (await this.repository.findByAccount(accountId))!;
   }
 

@@ -64,14 +64,24 @@ export class WebsocketLeaseRepository {
     return rows.length === 1;
   }
 
-  /** Extends the lease if `holderId` still holds it; false means it was taken over (the holder must let go). */
-  async renew(accountId: string, holderId: string, ttlMs: number): Promise<boolean> {
+  /**
+   * Extends the lease if `holderId` still holds it (`held: false` means it was taken over: the holder must let go),
+   * and hands over, once, a reconnection an admin asked for meanwhile.
+   */
+  async renew(accountId: string, holderId: string, ttlMs: number): Promise<{ held: boolean; reconnectRequested: boolean }> {
     const [rows] = (await this.dataSource.query(
-      `UPDATE websocket_leases SET expires_at = now() + make_interval(secs => $3 / 1000.0), renewed_at = now()
-        WHERE account_id = $1 AND holder_id = $2 RETURNING account_id`,
+      `UPDATE websocket_leases l SET expires_at = now() + make_interval(secs => $3 / 1000.0), renewed_at = now(), reconnect_requested_at = NULL
+         FROM (SELECT reconnect_requested_at FROM websocket_leases WHERE account_id = $1 FOR UPDATE) old
+        WHERE l.account_id = $1 AND l.holder_id = $2
+        RETURNING old.reconnect_requested_at IS NOT NULL AS reconnect`,
       [accountId, holderId, ttlMs],
-    )) as [unknown[], number];
-    return rows.length === 1;
+    )) as [{ reconnect: boolean }[], number];
+    return { held: rows.length === 1, reconnectRequested: rows[0]?.reconnect === true };
+  }
+
+  /** Asks the account's holder, wherever it runs, to reconnect with a new subscription on its next pass. */
+  async requestReconnect(accountId: string): Promise<void> {
+    await this.dataSource.query('UPDATE websocket_leases SET reconnect_requested_at = now() WHERE account_id = $1', [accountId]);
   }
 
   /**

@@ -117,10 +117,13 @@ export class WebsocketTransport implements OnApplicationBootstrap, OnApplication
     return this.held.has(accountId);
   }
 
-  /** Closes the account's connection and opens a new one with a new subscription (when this process holds it). */
+  /**
+   * Closes the account's connection and opens a new one with a new subscription. When another process holds it,
+   * the request goes through the lease row and that process reconnects on its next pass.
+   */
   async reconnect(accountId: string): Promise<void> {
     const held = this.held.get(accountId);
-    if (!held) return;
+    if (!held) return this.leases.requestReconnect(accountId);
     this.held.delete(accountId);
     await held.connection?.close();
     await this.connect(accountId, false);
@@ -151,18 +154,23 @@ export class WebsocketTransport implements OnApplicationBootstrap, OnApplication
       this.logger.warn({ err: error }, 'could not list accounts; leases not renewed this time');
       return;
     }
-    for (const [accountId, held] of this.held) {
+    for (const [accountId, held] of [...this.held]) {
       try {
         if (!enabled.has(accountId)) {
           await this.letGo(accountId, 'release');
           continue;
         }
-        if (!(await this.leases.renew(accountId, this.holderId, this.leaseMs))) {
+        const lease = await this.leases.renew(accountId, this.holderId, this.leaseMs);
+        if (!lease.held) {
           this.logger.warn({ accountId }, 'WebSocket lease taken over by another process; closing this connection');
           await this.letGo(accountId, 'taken-over');
           continue;
         }
         if (held.sdk) await this.rc.refreshSdk(accountId, held.sdk);
+        if (lease.reconnectRequested && held.connection) {
+          this.logger.log({ accountId }, 'reconnecting with a new WebSocket subscription, as asked');
+          await this.reconnect(accountId);
+        }
       } catch (error) {
         this.logger.warn({ err: error, accountId }, 'could not renew the WebSocket lease');
       }

@@ -34,11 +34,15 @@ class MemoryLeases {
   async findByAccount(accountId: string) {
     return this.rows.get(accountId);
   }
-  async renew(accountId: string, holderId: string, ttlMs: number): Promise<boolean> {
+  reconnectRequested = new Set<string>();
+  async renew(accountId: string, holderId: string, ttlMs: number): Promise<{ held: boolean; reconnectRequested: boolean }> {
     const row = this.rows.get(accountId);
-    if (row?.holderId !== holderId) return false;
+    if (row?.holderId !== holderId) return { held: false, reconnectRequested: false };
     row.expiresAt = Date.now() + ttlMs;
-    return true;
+    return { held: true, reconnectRequested: this.reconnectRequested.delete(accountId) };
+  }
+  async requestReconnect(accountId: string): Promise<void> {
+    if (this.rows.has(accountId)) this.reconnectRequested.add(accountId);
   }
   async release(accountId: string, holderId: string): Promise<void> {
     if (this.rows.get(accountId)?.holderId === holderId) this.rows.delete(accountId);
@@ -215,6 +219,22 @@ describe('WebsocketTransport: one connection per account under a lease', () => {
     const played = await sim.play(simAccountId, 'inbound-answered');
     await until(() => stored.length === played.delivered.length, 'the notifications');
     expect(stored.every((n) => n.rcSubscriptionId === live[0]!.id)).toBe(true);
+  });
+
+  it('a new subscription asked for on another process: the holder reconnects on its next pass', async () => {
+    const [a, b] = [transport(), transport()];
+    await a.tick();
+    await until(() => leases.rows.get(ACCOUNT)?.state === 'connected', 'a connection');
+    const [old] = liveSubscriptions();
+    await b.reconnect(ACCOUNT);
+    expect(b.holds(ACCOUNT)).toBe(false);
+    await a.tick();
+    await until(() => leases.rows.get(ACCOUNT)?.state === 'connected' && liveSubscriptions().length === 1 && liveSubscriptions()[0]!.id !== old!.id, 'the new subscription');
+    expect(a.holds(ACCOUNT)).toBe(true);
+    await until(() => open() === 1, 'one socket');
+    const played = await sim.play(simAccountId, 'inbound-answered');
+    await until(() => stored.length === played.delivered.length, 'the notifications');
+    expect(stored.every((n) => n.rcSubscriptionId === liveSubscriptions()[0]!.id)).toBe(true);
   });
 
   it('does nothing with the webhook transport or in an api-only process', async () => {

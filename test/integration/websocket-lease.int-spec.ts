@@ -47,8 +47,8 @@ describe('WebsocketLeaseRepository (real PostgreSQL)', () => {
     expect(await leases.tryAcquire(accountId, 'a', 30_000)).toBe(true);
     const first = (await leases.findByAccount(accountId))!;
     expect(await leases.tryAcquire(accountId, 'b', 30_000)).toBe(false);
-    expect(await leases.renew(accountId, 'b', 30_000)).toBe(false);
-    expect(await leases.renew(accountId, 'a', 60_000)).toBe(true);
+    expect(await leases.renew(accountId, 'b', 30_000)).toEqual({ held: false, reconnectRequested: false });
+    expect(await leases.renew(accountId, 'a', 60_000)).toEqual({ held: true, reconnectRequested: false });
     expect(await leases.tryAcquire(accountId, 'a', 60_000)).toBe(true);
     const renewed = (await leases.findByAccount(accountId))!;
     expect(renewed).toMatchObject({ holderId: 'a', expired: false });
@@ -65,10 +65,21 @@ describe('WebsocketLeaseRepository (real PostgreSQL)', () => {
 
     expect(await leases.tryAcquire(accountId, 'b', 30_000)).toBe(true);
     expect(await leases.findByAccount(accountId)).toMatchObject({ holderId: 'b', state: 'connecting', expired: false });
-    expect(await leases.renew(accountId, 'a', 30_000)).toBe(false);
+    expect((await leases.renew(accountId, 'a', 30_000)).held).toBe(false);
     // A state written by the old holder after losing the lease is ignored.
     await leases.recordState(accountId, 'a', 'failed', { error: 'late' });
     expect(await leases.findByAccount(accountId)).toMatchObject({ holderId: 'b', state: 'connecting', lastError: null });
+  });
+
+  it('a reconnection asked for by any process reaches the holder once, at its next renewal', async () => {
+    const accountId = await newAccount();
+    await leases.requestReconnect(accountId);
+    expect(await leases.tryAcquire(accountId, 'a', 30_000)).toBe(true);
+    expect(await leases.renew(accountId, 'a', 30_000)).toEqual({ held: true, reconnectRequested: false });
+    await leases.requestReconnect(accountId);
+    expect(await leases.renew(accountId, 'b', 30_000)).toEqual({ held: false, reconnectRequested: false });
+    expect(await leases.renew(accountId, 'a', 30_000)).toEqual({ held: true, reconnectRequested: true });
+    expect(await leases.renew(accountId, 'a', 30_000)).toEqual({ held: true, reconnectRequested: false });
   });
 
   it('a released lease is free at once; only its holder can release it', async () => {

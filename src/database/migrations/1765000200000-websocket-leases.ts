@@ -22,6 +22,8 @@ export class WebsocketLeases1765000200000 implements MigrationInterface {
         -- The gateway session's recovery token: lets the next holder resume the session after a crash. Not a
         -- credential (recovering also takes a ws token, which only the account's RingCentral tokens can get).
         wsc_token text,
+        -- An admin asked for a new subscription (POST /admin/subscription/recreate) on a process not holding it.
+        reconnect_requested_at timestamptz,
         last_error text,
         state_changed_at timestamptz NOT NULL DEFAULT now()
       )`);
