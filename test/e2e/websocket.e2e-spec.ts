@@ -110,6 +110,16 @@ describe('WebSocket transport (simulator + sample CRM e2e)', () => {
     expect(plays.flatMap((p) => p.delivered).filter((e) => !stored.has(e.uuid))).toEqual([]);
   });
 
+  it("the admin's recreate: a new subscription on a new connection, the old one deleted, calls still logged", async () => {
+    const [old] = stack.sim.subscriptions(simAccountId).filter((s) => !s.deleted);
+    const view = await stack.app.app.get(AdminSubscriptionService).recreate(accountId);
+    expect(view).toMatchObject({ transport: 'websocket', connection: { state: 'connected' } });
+    expect(view.id).not.toBe(old!.id);
+    expect(stack.sim.subscriptions(simAccountId).filter((s) => !s.deleted).map((s) => s.id)).toEqual([view.id]);
+    await waitFor(async () => (stack.sim.stats().websockets.openByAccount[simAccountId] === 1 ? true : undefined), 10_000, 'one socket');
+    await expectLogged([await stack.sim.play(simAccountId, 'inbound-answered', { externalNumber: DEMO_NUMBERS.john })]);
+  });
+
   it('logging turned off: the socket is closed, the subscription deleted and the lease released', async () => {
     const onboarding = stack.app.app.get(AccountOnboardingService);
     const accounts = stack.app.app.get(AccountsRepository);
