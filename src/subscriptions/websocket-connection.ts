@@ -58,10 +58,6 @@ export class WebsocketConnection {
     return this.extension?.subscription?.subscriptionInfo?.id;
   }
 
-  get isOpen(): boolean {
-    return this.extension?.ws?.readyState === 1;
-  }
-
   /** Connects and subscribes; resolves with the subscription id. Throws (and leaves nothing running) on failure. */
   async open(eventFilters: string[], resumeFrom?: ResumeFrom): Promise<string> {
     const subscriptions = new Subscriptions({ sdk: this.sdk });
