@@ -96,6 +96,14 @@ export function controlRoutes(sim: RingCentralSim): Router {
   router.get('/knobs', safe(() => sim.knobs()));
   router.patch('/knobs', safe((req) => sim.setKnobs(body(req) as SimKnobsPatch)));
 
+  router.get('/websockets', safe(() => ({ connections: sim.webSockets(), openByAccount: sim.stats().websockets.openByAccount })));
+  /** Fault injection: cut WebSocket connections (all, or `{ "accountId" }`'s) as a network failure would. */
+  router.post('/websockets/drop', safe((req) => {
+    const accountId = body(req).accountId;
+    if (accountId !== undefined) sim.account(String(accountId));
+    return { dropped: sim.dropWebSockets(accountId === undefined ? undefined : String(accountId)) };
+  }));
+
   router.get('/subscriptions', safe((req) => sim.subscriptions(req.query.accountId ? String(req.query.accountId) : undefined)));
   router.post('/subscriptions/:id/blacklist', safe((req) => {
     sim.blacklist(id(req), (body(req).reason as string | undefined) ?? undefined);

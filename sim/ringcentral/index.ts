@@ -8,4 +8,5 @@ export {
   type SimKnobs, type SimKnobsPatch,
 } from './sim-options';
 export type { SimStats } from './stats';
+export type { WebSocketSnapshot } from './ws-gateway';
 export type * from './sim-types';

@@ -5,6 +5,7 @@ import type { NotificationEnvelope, TelephonySessionEventBody } from './sim-type
 import type { SimStats } from './stats';
 import { isDeliverable, type SimSubscription, type SubscriptionStore } from './subscription-store';
 import { postNotification } from './webhook-client';
+import type { SocketDelivery } from './ws-gateway';
 
 /**
  * Turns session events into webhook envelopes for every matching subscription and delivers them, applying the
@@ -54,6 +55,8 @@ export interface DispatcherDeps {
   stop: AbortSignal;
   /** Told about every POST made (see RingCentralSim.onDelivery). */
   listeners?: ReadonlySet<DeliveryListener>;
+  /** Where WebSocket subscriptions' notifications go (the gateway: sent on the socket, or buffered for recovery). */
+  websockets?: { deliver(sub: SimSubscription, envelope: NotificationEnvelope): SocketDelivery };
 }
 
 export function eventPath(accountId: string, extensionId?: string): string {
@@ -185,6 +188,7 @@ export class NotificationDispatcher {
       stats.deliveries.skipped++;
       return false;
     }
+    if (sub.transport === 'WebSocket') return this.sendOverSocket(item, duplicate);
     stats.deliveries.attempted++;
     if (duplicate) stats.deliveries.duplicated++;
     const sentAt = Date.now();
@@ -194,6 +198,23 @@ export class NotificationDispatcher {
     else stats.deliveries.failed++;
     subscriptions.recordDelivery(sub, result.ok, result.ok ? '' : result.reason, knobs.webhookFailureThreshold, clock.now());
     for (const listener of this.deps.listeners ?? []) listener({ envelope: item.envelope, sentAt, answeredAt, ok: result.ok, status: result.status, reason: result.ok ? undefined : result.reason, duplicate });
+    return true;
+  }
+
+  /** A WebSocket subscription: the frame goes out on its socket, or waits in its session for a recovery. */
+  private sendOverSocket(item: DeliveryItem, duplicate: boolean): boolean {
+    const stats = this.deps.stats();
+    const outcome = this.deps.websockets?.deliver(item.subscription, item.envelope) ?? 'gone';
+    if (outcome === 'gone') {
+      stats.deliveries.skipped++;
+      return false;
+    }
+    stats.deliveries.attempted++;
+    stats.deliveries.succeeded++;
+    if (duplicate) stats.deliveries.duplicated++;
+    item.subscription.delivered++;
+    const at = Date.now();
+    for (const listener of this.deps.listeners ?? []) listener({ envelope: item.envelope, sentAt: at, answeredAt: at, ok: true, duplicate });
     return true;
   }
 }

@@ -14,6 +14,8 @@ import { SimState } from './sim-state';
 import type { AccountSpec, CallLogRecord, NotificationEnvelope, PlayOptions, PlayResult, ScenarioName, SimAccount } from './sim-types';
 import type { SimStats } from './stats';
 import { subscriptionRoutes } from './subscription.routes';
+import type { WebSocketSnapshot } from './ws-gateway';
+import { wstokenRoutes } from './wstoken.routes';
 
 /** A subscription as the simulator sees it, including what the platform API hides (token, expiry, failures). */
 export interface SubscriptionSnapshot {
@@ -26,6 +28,7 @@ export interface SubscriptionSnapshot {
   disabledFilters: { filter: string; reason: string; message: string }[];
   address: string;
   verificationToken?: string;
+  transport: 'WebHook' | 'WebSocket';
   creationTime: string;
   expirationTime: string;
   expired: boolean;
@@ -59,6 +62,7 @@ export class RingCentralSim {
     app.disable('x-powered-by');
     app.set('etag', false);
     app.use(oauthRoutes(this.state));
+    app.use(wstokenRoutes(this.state));
     app.use(extensionRoutes(this.state));
     app.use(subscriptionRoutes(this.state));
     app.use(callLogRoutes(this.state));
@@ -82,10 +86,12 @@ export class RingCentralSim {
     this.server = server;
     const { port } = server.address() as AddressInfo;
     this.baseUrl = `http://${this.state.options.host}:${port}`;
+    this.state.websockets.attach(server, this.baseUrl);
   }
 
   async close(): Promise<void> {
     this.state.stop.abort();
+    this.state.websockets.close();
     const server = this.server;
     if (!server) return;
     this.server = undefined;
@@ -143,7 +149,22 @@ export class RingCentralSim {
   }
 
   stats(): SimStats {
-    return structuredClone(this.state.stats);
+    const stats = structuredClone(this.state.stats);
+    stats.websockets.openByAccount = this.state.websockets.openByAccount();
+    return stats;
+  }
+
+  /** WebSocket gateway sessions: who is connected, with which `wsc` token and subscription. */
+  webSockets(): WebSocketSnapshot[] {
+    return this.state.websockets.snapshot();
+  }
+
+  /**
+   * Cuts WebSocket connections abruptly (all, or one account's), as a network failure would. Their sessions stay
+   * recoverable with the `wsc` token for `wsRecoveryTimeoutSeconds`; notifications meanwhile are buffered. Returns how many.
+   */
+  dropWebSockets(accountId?: string): number {
+    return this.state.websockets.drop(accountId);
   }
 
   /**
@@ -205,6 +226,7 @@ export class RingCentralSim {
         disabledFilters: structuredClone(s.disabledFilters),
         address: s.address,
         verificationToken: s.verificationToken,
+        transport: s.transport ?? 'WebHook',
         creationTime: new Date(s.creationTime).toISOString(),
         expirationTime: new Date(s.expiresAt).toISOString(),
         expired: s.expiresAt <= now,

@@ -49,6 +49,10 @@ export interface SimKnobs {
   /** Probability (0..1) that a platform API request fails with `apiErrorStatus`. */
   apiErrorRate: number;
   apiErrorStatus: number;
+  /** WebSocket gateway: notifications kept for a dropped session (the real gateway keeps 100; older ones are lost). */
+  wsRecoveryBufferSize: number;
+  /** WebSocket gateway: how long a dropped session can be recovered with its `wsc` token (real: 180 s). */
+  wsRecoveryTimeoutSeconds: number;
   rateLimits: Record<RateLimitGroup, RateLimitRule>;
 }
 
@@ -71,6 +75,10 @@ export interface RingCentralSimOptions extends SimKnobs {
   seed: number;
   /** Default real delay between two notifications of a played call. */
   defaultPaceMs: number;
+  /** Lifetime of a `/restapi/oauth/wstoken` token; @rc-ex/ws reuses it for reconnections until 80 % of it. */
+  wsTokenTtlSeconds: number;
+  /** How often the gateway pings sockets; one that has not answered the previous ping is cut. */
+  wsPingIntervalMs: number;
   clock: Clock;
 }
 
@@ -102,6 +110,8 @@ export function defaultOptions(): RingCentralSimOptions {
     maxSubscriptionsPerUser: 20,
     seed: Math.floor(Math.random() * 2 ** 31),
     defaultPaceMs: 5,
+    wsTokenTtlSeconds: 600,
+    wsPingIntervalMs: 30_000,
     clock: systemClock,
     duplicateRate: 0,
     shuffle: false,
@@ -117,6 +127,8 @@ export function defaultOptions(): RingCentralSimOptions {
     callLogChangeDelayMs: 0,
     apiErrorRate: 0,
     apiErrorStatus: 503,
+    wsRecoveryBufferSize: 100,
+    wsRecoveryTimeoutSeconds: 180,
     rateLimits: { light: { ...generous }, medium: { ...generous }, heavy: { ...generous }, auth: { ...generous } },
   };
 }
@@ -155,11 +167,13 @@ export function resolveOptions(input: RingCentralSimOptionsInput = {}): RingCent
 export function knobsOf(options: RingCentralSimOptions): SimKnobs {
   const {
     duplicateRate, shuffle, deliveryDelayMs, dropRate, dropCallRate, webhookFailureThreshold, webhookTimeoutMs,
-    callLogDelayMs, callLogInProgress, recordingDelayMs, recordDurationExtraSeconds, callLogChangeDelayMs, apiErrorRate, apiErrorStatus, rateLimits,
+    callLogDelayMs, callLogInProgress, recordingDelayMs, recordDurationExtraSeconds, callLogChangeDelayMs, apiErrorRate, apiErrorStatus,
+    wsRecoveryBufferSize, wsRecoveryTimeoutSeconds, rateLimits,
   } = options;
   return {
     duplicateRate, shuffle, deliveryDelayMs, dropRate, dropCallRate, webhookFailureThreshold, webhookTimeoutMs,
     callLogDelayMs, callLogInProgress, recordingDelayMs, recordDurationExtraSeconds, callLogChangeDelayMs, apiErrorRate, apiErrorStatus,
+    wsRecoveryBufferSize, wsRecoveryTimeoutSeconds,
     rateLimits: structuredClone(rateLimits),
   };
 }

@@ -8,6 +8,7 @@ import { type RingCentralSimOptions, type SimKnobs, knobsOf } from './sim-option
 import { emptyStats, type SimStats } from './stats';
 import { SubscriptionStore } from './subscription-store';
 import { TokenStore } from './token-store';
+import { WsGateway } from './ws-gateway';
 
 /** Everything the simulator knows, shared by the HTTP routes and the scenario engine. */
 export class SimState {
@@ -19,6 +20,8 @@ export class SimState {
   readonly callLogs = new CallLogStore();
   readonly limiter: RateLimiter;
   readonly dispatcher: NotificationDispatcher;
+  /** The WebSocket gateway (listening once RingCentralSim.listen attaches it to the HTTP server). */
+  readonly websockets: WsGateway;
   /** Scenario randomness (ids, timelines); separate from delivery randomness so knobs don't change call ids. */
   readonly rng: Rng;
   readonly ids: IdFactory;
@@ -39,6 +42,7 @@ export class SimState {
     this.accounts = new AccountStore(new IdFactory(Rng.derive(options.seed, 'accounts')));
     this.tokens = new TokenStore(() => options.maxSessionsPerUser);
     this.limiter = new RateLimiter(() => this.knobs.rateLimits);
+    this.websockets = new WsGateway(this);
     this.dispatcher = new NotificationDispatcher({
       subscriptions: this.subscriptions,
       knobs: this.knobs,
@@ -49,6 +53,7 @@ export class SimState {
       clock: options.clock,
       stop: this.stop.signal,
       listeners: this.deliveryListeners,
+      websockets: this.websockets,
     });
   }
 

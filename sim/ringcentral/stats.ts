@@ -26,6 +26,23 @@ export interface SimStats {
     validationsFailed: number;
   };
   calls: { played: number; notifications: number; byScenario: Record<string, number> };
+  /** The WebSocket gateway. `openByAccount` is counted live when the stats are read. */
+  websockets: {
+    /** Sockets accepted (reconnections included) and refused (bad or expired ws token). */
+    connections: number;
+    refused: number;
+    openByAccount: Record<string, number>;
+    recovered: number;
+    recoveryFailed: number;
+    /** ServerNotification frames sent (replays included). */
+    notifications: number;
+    /** Held while a socket was down; replayed after a recovery; lost because the buffer was full. */
+    buffered: number;
+    replayed: number;
+    overflowed: number;
+    /** Sockets cut with the drop control. */
+    dropped: number;
+  };
 }
 
 export function emptyStats(): SimStats {
@@ -41,6 +58,7 @@ export function emptyStats(): SimStats {
     },
     deliveries: { attempted: 0, succeeded: 0, failed: 0, duplicated: 0, dropped: 0, skipped: 0, validations: 0, validationsFailed: 0 },
     calls: { played: 0, notifications: 0, byScenario: {} },
+    websockets: { connections: 0, refused: 0, openByAccount: {}, recovered: 0, recoveryFailed: 0, notifications: 0, buffered: 0, replayed: 0, overflowed: 0, dropped: 0 },
   };
 }
 

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { ParsedFilter } from './event-filters';
 
-/** WebHook subscriptions (ringcentral-notes §2.1, §2.3). */
+/** WebHook and WebSocket subscriptions (ringcentral-notes §2.1, §2.3, §2.4). */
 
 export const MAX_WEBHOOK_EXPIRES_IN = 315360000;
 /** Not documented; App Connect asks for 7 days, so that is what an omitted `expiresIn` gets here. */
@@ -17,6 +17,9 @@ export interface SimSubscription {
   disabledFilters: { filter: string; reason: string; message: string }[];
   address: string;
   verificationToken?: string;
+  /** Absent for WebHook. A WebSocket subscription lives on one gateway session (its `wsc` token). */
+  transport?: 'WebSocket';
+  wsSession?: string;
   creationTime: number;
   /** The effective lifetime asked for; renewals extend by it again. */
   expiresIn: number;
@@ -38,7 +41,7 @@ export interface SubscriptionInfo {
   disabledFilters?: { filter: string; reason: string; message: string }[];
   expirationTime: string;
   expiresIn: number;
-  deliveryMode: { transportType: 'WebHook'; encryption: false; address: string };
+  deliveryMode: { transportType: 'WebHook'; encryption: false; address: string } | { transportType: 'WebSocket'; encryption: false };
   blacklistedData?: { reason: string; blacklistedAt: string };
 }
 
@@ -52,7 +55,7 @@ export function clampExpiresIn(value: unknown): number | undefined {
 export class SubscriptionStore {
   private readonly byId = new Map<string, SimSubscription>();
 
-  create(init: Pick<SimSubscription, 'accountId' | 'extensionId' | 'clientId' | 'filters' | 'disabledFilters' | 'address' | 'verificationToken'>, expiresIn: number, now: number): SimSubscription {
+  create(init: Pick<SimSubscription, 'accountId' | 'extensionId' | 'clientId' | 'filters' | 'disabledFilters' | 'address' | 'verificationToken' | 'transport' | 'wsSession'>, expiresIn: number, now: number): SimSubscription {
     const sub: SimSubscription = {
       ...init,
       id: randomUUID(),
@@ -130,7 +133,7 @@ export function toSubscriptionInfo(sub: SimSubscription, baseUrl: string, now: n
     eventFilters: sub.filters.map((f) => f.expanded),
     expirationTime: new Date(sub.expiresAt).toISOString(),
     expiresIn: Math.max(0, Math.round((sub.expiresAt - now) / 1000)),
-    deliveryMode: { transportType: 'WebHook', encryption: false, address: sub.address },
+    deliveryMode: sub.transport === 'WebSocket' ? { transportType: 'WebSocket', encryption: false } : { transportType: 'WebHook', encryption: false, address: sub.address },
   };
   if (sub.disabledFilters.length) info.disabledFilters = sub.disabledFilters;
   if (sub.blacklistedData) info.blacklistedData = sub.blacklistedData;

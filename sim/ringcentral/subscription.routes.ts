@@ -10,13 +10,20 @@ import { validateWebhook } from './webhook-client';
 
 /** `/restapi/v1.0/subscription` CRUD + renew, with the WebHook validation handshake (ringcentral-notes §2). */
 
-type FilterCheck = { ok: true; filters: ParsedFilter[]; disabled: SimSubscription['disabledFilters'] } | { ok: false };
+/** An API error to answer with (`sendApiError` arguments); shared by the REST routes and the WebSocket gateway. */
+export interface ApiErrorReply {
+  status: number;
+  errorCode: string;
+  message: string;
+  extra?: Record<string, unknown>;
+}
 
-/** Parses filters; answers the error itself. Filters the user may not have go to disabledFilters, as the platform does. */
-function checkFilters(state: SimState, p: Principal, raw: unknown, res: Response): FilterCheck {
+export type FilterCheck = { ok: true; filters: ParsedFilter[]; disabled: SimSubscription['disabledFilters'] } | { ok: false; error: ApiErrorReply };
+
+/** Parses filters. Filters the user may not have go to disabledFilters, as the platform does. */
+export function checkFilters(state: SimState, p: Principal, raw: unknown): FilterCheck {
   if (!Array.isArray(raw) || raw.length === 0) {
-    sendInvalidParameter(res, 'eventFilters');
-    return { ok: false };
+    return { ok: false, error: { status: 400, errorCode: 'CMN-101', message: 'Parameter [eventFilters] value is invalid', extra: { parameterName: 'eventFilters' } } };
   }
   const owner = state.accounts.extension(p.accountId, p.extensionId);
   const filters: ParsedFilter[] = [];
@@ -24,16 +31,13 @@ function checkFilters(state: SimState, p: Principal, raw: unknown, res: Response
   for (const f of raw) {
     const parsed = parseFilter(f, p, (id) => Boolean(state.accounts.extension(p.accountId, id)));
     if (parsed === 'invalid') {
-      sendApiError(res, 400, 'SUB-508', `Event filter is not valid: [${String(f)}]`, { parameterName: 'eventFilters' });
-      return { ok: false };
+      return { ok: false, error: { status: 400, errorCode: 'SUB-508', message: `Event filter is not valid: [${String(f)}]`, extra: { parameterName: 'eventFilters' } } };
     }
     if (parsed === 'foreign-account') {
-      sendApiError(res, 403, 'SUB-406', 'Subscription to events of another account is not allowed');
-      return { ok: false };
+      return { ok: false, error: { status: 403, errorCode: 'SUB-406', message: 'Subscription to events of another account is not allowed' } };
     }
     if (parsed === 'unknown-extension') {
-      sendApiError(res, 404, 'SUB-408', 'User not found');
-      return { ok: false };
+      return { ok: false, error: { status: 404, errorCode: 'SUB-408', message: 'User not found' } };
     }
     const telephony = parsed.kind === 'telephony-account' || parsed.kind === 'telephony-extension';
     const othersEvents = parsed.kind === 'telephony-account' || (parsed.extensionId !== undefined && parsed.extensionId !== p.extensionId);
@@ -46,6 +50,10 @@ function checkFilters(state: SimState, p: Principal, raw: unknown, res: Response
     }
   }
   return { ok: true, filters, disabled };
+}
+
+function sendReply(res: Response, error: ApiErrorReply): void {
+  sendApiError(res, error.status, error.errorCode, error.message, error.extra);
 }
 
 function findOwned(state: SimState, req: Request, res: Response): SimSubscription | undefined {
@@ -76,8 +84,8 @@ export function subscriptionRoutes(state: SimState): Router {
     if (!/^https?:\/\/[^\s]+$/.test(address)) return sendInvalidParameter(res, 'deliveryMode.address', address);
     const expiresIn = clampExpiresIn(body.expiresIn);
     if (expiresIn === undefined) return sendInvalidParameter(res, 'expiresIn', String(body.expiresIn));
-    const filters = checkFilters(state, p, body.eventFilters, res);
-    if (!filters.ok) return;
+    const filters = checkFilters(state, p, body.eventFilters);
+    if (!filters.ok) return sendReply(res, filters.error);
     if (state.subscriptions.listVisible(p, state.now()).length >= state.options.maxSubscriptionsPerUser) {
       return sendApiError(res, 403, 'SUB-505', 'Subscriptions limit exceeded');
     }
@@ -119,8 +127,8 @@ export function subscriptionRoutes(state: SimState): Router {
     // Only eventFilters and expiresIn can change; the delivery address is fixed at creation.
     const body = (req.body ?? {}) as { eventFilters?: unknown; expiresIn?: unknown };
     if (body.eventFilters !== undefined) {
-      const filters = checkFilters(state, principalOf(res), body.eventFilters, res);
-      if (!filters.ok) return;
+      const filters = checkFilters(state, principalOf(res), body.eventFilters);
+      if (!filters.ok) return sendReply(res, filters.error);
       sub.filters = filters.filters;
       sub.disabledFilters = filters.disabled;
     }

@@ -23,7 +23,15 @@ export interface AppConfig {
     callLogRecordWaitSeconds: number;
   };
   database: { url: string; embedded: boolean; dataDir: string };
-  ringcentral: { server: string; clientId: string; clientSecret: string };
+  ringcentral: {
+    server: string;
+    clientId: string;
+    clientSecret: string;
+    /** How notifications arrive: WebHook POSTs to PUBLIC_BASE_URL, or a WebSocket connection the service opens. */
+    transport: 'webhook' | 'websocket';
+    /** WebSocket transport: how long an account's connection lease lasts unless its holder renews it. */
+    websocketLeaseMs: number;
+  };
   security: { encryptionKey: string; hashKey: string };
 }
 
@@ -55,6 +63,8 @@ export function buildAppConfig(env: Env, runtime: ResolvedRuntime): AppConfig {
       server: env.RINGCENTRAL_SERVER.replace(/\/+$/, ''),
       clientId: env.RINGCENTRAL_CLIENT_ID ?? '',
       clientSecret: env.RINGCENTRAL_CLIENT_SECRET ?? '',
+      transport: env.RINGCENTRAL_TRANSPORT,
+      websocketLeaseMs: env.RINGCENTRAL_WEBSOCKET_LEASE_SECONDS * 1000,
     },
     security: { encryptionKey: runtime.encryptionKey, hashKey: runtime.hashKey },
   };

@@ -51,6 +51,16 @@ describe('validateEnv', () => {
     expect(problem).toContain('api');
   });
 
+  it('takes RINGCENTRAL_TRANSPORT webhook (default) or websocket, and a lease of 3 to 300 seconds', () => {
+    expect(validateEnv({})).toMatchObject({ RINGCENTRAL_TRANSPORT: 'webhook', RINGCENTRAL_WEBSOCKET_LEASE_SECONDS: 30 });
+    expect(validateEnv({ RINGCENTRAL_TRANSPORT: 'websocket', RINGCENTRAL_WEBSOCKET_LEASE_SECONDS: '5' })).toMatchObject({ RINGCENTRAL_TRANSPORT: 'websocket', RINGCENTRAL_WEBSOCKET_LEASE_SECONDS: 5 });
+    const [transport] = problemsOf({ RINGCENTRAL_TRANSPORT: 'pubnub' });
+    expect(transport).toContain('RINGCENTRAL_TRANSPORT');
+    expect(transport).toContain('websocket');
+    expect(problemsOf({ RINGCENTRAL_WEBSOCKET_LEASE_SECONDS: '2' })).toEqual([expect.stringContaining('RINGCENTRAL_WEBSOCKET_LEASE_SECONDS')]);
+    expect(problemsOf({ RINGCENTRAL_WEBSOCKET_LEASE_SECONDS: '301' })).toEqual([expect.stringContaining('RINGCENTRAL_WEBSOCKET_LEASE_SECONDS')]);
+  });
+
   it('lists every problem at once', () => {
     expect(problemsOf({ PORT: 'x', ROLE: 'y', LOG_LEVEL: 'loud' })).toHaveLength(3);
   });

@@ -27,6 +27,8 @@ export const envSchema = Joi.object({
     .default('https://platform.ringcentral.com'),
   RINGCENTRAL_CLIENT_ID: Joi.string().allow(''),
   RINGCENTRAL_CLIENT_SECRET: Joi.string().allow(''),
+  RINGCENTRAL_TRANSPORT: Joi.string().valid('webhook', 'websocket').default('webhook'),
+  RINGCENTRAL_WEBSOCKET_LEASE_SECONDS: Joi.number().integer().min(3).max(300).default(30),
   ENCRYPTION_KEY: base64Key32,
   HASH_KEY: Joi.string().min(16),
   LOG_LEVEL: Joi.string().valid('fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent').default('info'),
@@ -60,6 +62,8 @@ export interface Env {
   RINGCENTRAL_SERVER: string;
   RINGCENTRAL_CLIENT_ID?: string;
   RINGCENTRAL_CLIENT_SECRET?: string;
+  RINGCENTRAL_TRANSPORT: 'webhook' | 'websocket';
+  RINGCENTRAL_WEBSOCKET_LEASE_SECONDS: number;
   ENCRYPTION_KEY?: string;
   HASH_KEY?: string;
   LOG_LEVEL: string;

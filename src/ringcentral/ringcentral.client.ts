@@ -119,6 +119,21 @@ export class RingCentralClient {
     return (await response.json()) as T;
   }
 
+  /**
+   * An SDK instance for a long-lived connection (the WebSocket transport). Its tokens must be kept fresh with
+   * `refreshSdk` more often than REFRESH_HANDICAP_MS, so the SDK never spends the single-use refresh token itself.
+   */
+  async sdkForAccount(accountId: string): Promise<SDK> {
+    return this.sdkFor(accountId);
+  }
+
+  /** Puts the account's current tokens (refreshed under the account's lock when near expiry) into a long-lived SDK. */
+  async refreshSdk(accountId: string, sdk: SDK): Promise<void> {
+    let stored = await this.credentials.load(accountId);
+    if (!stored?.tokens || stored.tokens.expire_time - REFRESH_HANDICAP_MS < Date.now()) stored = await this.refresh(accountId);
+    await sdk.platform().auth().setData(stored.tokens!);
+  }
+
   private async sdkFor(accountId: string): Promise<SDK> {
     let stored = await this.credentials.load(accountId);
     if (!stored?.tokens && !stored?.jwt) throw new RingCentralAuthError('No RingCentral credentials stored for this account');

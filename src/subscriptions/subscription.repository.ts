@@ -63,6 +63,18 @@ export class SubscriptionRepository {
     );
   }
 
+  /** The account's WebSocket subscription (no address, no token: it lives on the socket); null while connecting. */
+  async saveWebSocket(accountId: string, rcSubscriptionId: string | null, eventFilters: string[]): Promise<void> {
+    await this.dataSource.query(
+      `INSERT INTO subscriptions (account_id, rc_subscription_id, event_filters, delivery_mode, address, verification_token_hash, status, expires_at, last_error)
+       VALUES ($1, $2, $3, 'WebSocket', NULL, NULL, 'Active', NULL, NULL)
+       ON CONFLICT (account_id) DO UPDATE SET rc_subscription_id = EXCLUDED.rc_subscription_id,
+         event_filters = EXCLUDED.event_filters, delivery_mode = 'WebSocket', address = NULL, verification_token_hash = NULL,
+         status = 'Active', expires_at = NULL, last_error = NULL, updated_at = now()`,
+      [accountId, rcSubscriptionId, JSON.stringify(eventFilters)],
+    );
+  }
+
   async markRenewed(accountId: string, expiresAt: Date): Promise<void> {
     await this.dataSource.query(`UPDATE subscriptions SET status = 'Active', expires_at = $2, last_error = NULL, updated_at = now() WHERE account_id = $1`, [accountId, expiresAt]);
   }

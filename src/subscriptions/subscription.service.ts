@@ -5,8 +5,10 @@ import type { AppConfig } from '../config/app-config';
 import { RingCentralApiError } from '../ringcentral/ringcentral.errors';
 import { RingCentralClient } from '../ringcentral/ringcentral.client';
 import { SubscriptionRepository, type SubscriptionRow } from './subscription.repository';
+import { TELEPHONY_SESSIONS_FILTER } from './telephony-filter';
+import { WebsocketTransport } from './websocket-transport.service';
 
-export const TELEPHONY_SESSIONS_FILTER = '/restapi/v1.0/account/~/telephony/sessions';
+export { TELEPHONY_SESSIONS_FILTER };
 /** What App Connect sends; the check job renews well before it runs out. */
 const EXPIRES_IN_SECONDS = 7 * 24 * 3600;
 /** Renew when less than this is left. */
@@ -31,7 +33,9 @@ export function hashVerificationToken(token: string): string {
 /**
  * One account-level WebHook subscription to telephony sessions per enabled account: created with a random
  * verification token (only its hash is stored), renewed before expiry, re-created when RingCentral blacklisted it,
- * lost it or let it expire, deleted on disable.
+ * lost it or let it expire, deleted on disable. With RINGCENTRAL_TRANSPORT=websocket the subscription lives on the
+ * WebSocket connection of whichever process holds the account's lease (WebsocketTransport); here only the row is
+ * kept and a WebHook left from before the switch is deleted.
  */
 @Injectable()
 export class SubscriptionService {
@@ -41,13 +45,19 @@ export class SubscriptionService {
     private readonly rc: RingCentralClient,
     private readonly repository: SubscriptionRepository,
     private readonly config: ConfigService<AppConfig, true>,
+    private readonly websockets: WebsocketTransport,
   ) {}
+
+  private get overWebSocket(): boolean {
+    return this.config.get('ringcentral', { infer: true }).transport === 'websocket';
+  }
 
   webhookAddress(): string {
     return `${this.config.get('app', { infer: true }).publicBaseUrl}/webhooks/ringcentral`;
   }
 
   async create(accountId: string): Promise<SubscriptionRow> {
+    if (this.overWebSocket) return this.createOverWebSocket(accountId);
     const existing = await this.repository.findByAccount(accountId);
     if (existing?.rcSubscriptionId) await this.deleteRemote(accountId, existing.rcSubscriptionId);
     const verificationToken = randomBytes(24).toString('hex');
@@ -82,6 +92,12 @@ export class SubscriptionService {
   /** Renews, or re-creates, the account's subscription as needed. */
   async check(accountId: string): Promise<CheckOutcome> {
     const row = await this.repository.findByAccount(accountId);
+    if (this.overWebSocket) {
+      // The connection's holder keeps the subscription alive; only a WebHook left from before the switch is handled here.
+      if (row && row.deliveryMode === 'WebSocket') return 'ok';
+      await this.createOverWebSocket(accountId);
+      return 'recreated';
+    }
     if (!row?.rcSubscriptionId) {
       await this.create(accountId);
       return 'recreated';
@@ -110,8 +126,22 @@ export class SubscriptionService {
 
   async remove(accountId: string): Promise<void> {
     const row = await this.repository.findByAccount(accountId);
-    if (row?.rcSubscriptionId) await this.deleteRemote(accountId, row.rcSubscriptionId);
+    // A WebSocket subscription is deleted by its connection's holder when it lets go (at once here, or on its next pass).
+    if (row?.rcSubscriptionId && row.deliveryMode !== 'WebSocket') await this.deleteRemote(accountId, row.rcSubscriptionId);
     await this.repository.delete(accountId);
+    if (this.websockets.holds(accountId)) await this.websockets.tick();
+  }
+
+  /**
+   * WebSocket transport: the row says so; the lease's holder connects on its next pass, or, holding a connection
+   * already (a forced re-create), reconnects with a new subscription (here, or on its next pass if it runs elsewhere).
+   */
+  private async createOverWebSocket(accountId: string): Promise<SubscriptionRow> {
+    const existing = await this.repository.findByAccount(accountId);
+    if (existing?.rcSubscriptionId && existing.deliveryMode !== 'WebSocket') await this.deleteRemote(accountId, existing.rcSubscriptionId);
+    if (existing?.deliveryMode !== 'WebSocket') await this.repository.saveWebSocket(accountId, null, [TELEPHONY_SESSIONS_FILTER]);
+    await this.websockets.reconnect(accountId);
+    return (await this.repository.findByAccount(accountId))!;
   }
 
   private async deleteRemote(accountId: string, rcSubscriptionId: string): Promise<void> {

@@ -9,8 +9,10 @@ import { SubscriptionRepository } from './subscription.repository';
 import { SubscriptionService } from './subscription.service';
 import { WebhookIntake } from './webhook-intake';
 import { WebhookVerifier } from './webhook-verifier';
+import { WebsocketLeaseRepository } from './websocket-lease.repository';
+import { WebsocketTransport } from './websocket-transport.service';
 
-/** RingCentral in: subscription lifecycle, webhook intake (inbox), call-state folding into ended legs. */
+/** RingCentral in: subscription lifecycle, webhook intake or WebSocket connections (inbox), call-state folding into ended legs. */
 @Module({
   providers: [
     AccountActivationListener,
@@ -23,6 +25,8 @@ import { WebhookVerifier } from './webhook-verifier';
     CallPartyRepository,
     EndedLegRepository,
     EventFoldingJob,
+    WebsocketLeaseRepository,
+    WebsocketTransport,
   ],
   exports: [SubscriptionService],
 })

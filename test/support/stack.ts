@@ -7,6 +7,7 @@ import { AccountOnboardingService } from '../../src/admin/account-onboarding.ser
 import { AccountsRepository } from '../../src/accounts/accounts.repository';
 import { findFreePort } from '../../src/database/embedded-postgres.launcher';
 import { startTestApp, type TestApp } from './test-app';
+import { waitFor } from './wait-for';
 
 export interface Stack {
   sim: RingCentralSim;
@@ -16,7 +17,10 @@ export interface Stack {
   close(): Promise<void>;
 }
 
-/** The whole loop on real HTTP: RingCentral simulator, sample CRM, and the service pointed at both. */
+/**
+ * The whole loop on real HTTP: RingCentral simulator, sample CRM, and the service pointed at both. Notifications come
+ * by webhook unless `env` says otherwise or `E2E_RINGCENTRAL_TRANSPORT=websocket` runs a suite over WebSocket.
+ */
 export async function startStack(options: { sim?: Parameters<typeof startRingCentralSim>[0]; crm?: Partial<SampleCrmOptions>; env?: Record<string, string> } = {}): Promise<Stack> {
   const sim = await startRingCentralSim({ seed: 42, defaultPaceMs: 1, ...options.sim });
   const crm = await startSampleCrm({ demoData: true, ...options.crm });
@@ -30,6 +34,7 @@ export async function startStack(options: { sim?: Parameters<typeof startRingCen
     SESSION_QUIET_SECONDS: '1',
     // The call-log sync reads (and updates logs) only where a test asks for it with a short interval.
     CALL_LOG_SYNC_INTERVAL_SECONDS: '3600',
+    ...(process.env.E2E_RINGCENTRAL_TRANSPORT && { RINGCENTRAL_TRANSPORT: process.env.E2E_RINGCENTRAL_TRANSPORT, RINGCENTRAL_WEBSOCKET_LEASE_SECONDS: '3' }),
     ...options.env,
   });
   return {
@@ -65,6 +70,10 @@ export async function onboard(stack: Stack, spec: AccountSpec = { users: DEMO_PE
   await accounts.update(account.id, { settings: { adminCrmUserId: 'usr_1001', ...settings } });
   await onboarding.setServerLoggingSettings((await accounts.findById(account.id))!, { apiKey: stack.crm.issueApiKey() });
   await onboarding.setEnabled((await accounts.findById(account.id))!, true);
+  // Over WebSocket the subscription exists once the lease's holder has connected: calls played before would be lost.
+  if (stack.app.config.ringcentral.transport === 'websocket') {
+    await waitFor(async () => (stack.sim.stats().websockets.openByAccount[simAccount.id] === 1 ? true : undefined), 30_000, 'the account’s WebSocket');
+  }
   return { accountId: account.id, simAccount };
 }
 

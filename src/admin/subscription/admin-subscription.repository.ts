@@ -11,6 +11,17 @@ export interface SubscriptionView {
   lastError: string | null;
 }
 
+/** WebSocket transport: the account's connection as its holder last recorded it. */
+export interface ConnectionView {
+  state: string;
+  holder: string;
+  /** The holder stopped renewing (died or stalled): another process takes over. */
+  leaseExpired: boolean;
+  leaseExpiresAt: Date;
+  since: Date;
+  lastError: string | null;
+}
+
 /**
  * Read model of the `subscriptions` table for the admin API. The subscriptions feature owns and writes the table;
  * admin may not import it (ARCHITECTURE.md §2), so it reads here and asks for changes through AccountEvents.
@@ -41,5 +52,13 @@ export class AdminSubscriptionRepository {
       lastError: row.last_error,
       leftOut: row.left_out_from ? { from: row.left_out_from, to: row.left_out_to } : null,
     };
+  }
+
+  async findConnection(accountId: string): Promise<ConnectionView | null> {
+    const [row] = await this.dataSource.query(
+      'SELECT state, holder_id, expires_at, expires_at < now() AS expired, state_changed_at, last_error FROM websocket_leases WHERE account_id = $1',
+      [accountId],
+    );
+    return row ? { state: row.state, holder: row.holder_id, leaseExpired: row.expired, leaseExpiresAt: row.expires_at, since: row.state_changed_at, lastError: row.last_error } : null;
   }
 }

@@ -1,8 +1,10 @@
 import { Injectable } from '@nestjs/common';
+import { ConfigService } from '@nestjs/config';
 import { EventEmitter2 } from '@nestjs/event-emitter';
 import { AccountEvents } from '../../accounts/account.events';
 import { AccountsRepository } from '../../accounts/accounts.repository';
 import { AppError } from '../../common/errors/app-error';
+import type { AppConfig } from '../../config/app-config';
 import { toAdminError } from '../common/upstream-failure';
 import { AdminSubscriptionRepository } from './admin-subscription.repository';
 import type { SubscriptionDto } from './subscription.dto';
@@ -14,12 +16,19 @@ export class AdminSubscriptionService {
     private readonly accounts: AccountsRepository,
     private readonly subscriptions: AdminSubscriptionRepository,
     private readonly events: EventEmitter2,
+    private readonly config: ConfigService<AppConfig, true>,
   ) {}
 
   async get(accountId: string): Promise<SubscriptionDto> {
     const subscription = await this.subscriptions.findByAccount(accountId);
     if (!subscription) throw new AppError('NOT_FOUND', 'No subscription: logging is off (PATCH /admin/settings {"enabled": true})');
-    return { ...subscription, callLogSync: await this.subscriptions.callLogSync(accountId) };
+    const transport = this.config.get('ringcentral', { infer: true }).transport;
+    return {
+      ...subscription,
+      callLogSync: await this.subscriptions.callLogSync(accountId),
+      transport,
+      connection: transport === 'websocket' ? await this.subscriptions.findConnection(accountId) : null,
+    };
   }
 
   /** Deletes the subscription at RingCentral and creates a new one (the subscriptions feature does it on the event). */

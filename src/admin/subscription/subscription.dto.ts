@@ -21,6 +21,26 @@ export class CallLogSyncDto {
   leftOut: { from: Date; to: Date } | null;
 }
 
+export class ConnectionDto {
+  @ApiProperty({ example: 'connected', description: 'connecting | connected | reconnecting | failed' })
+  state: string;
+
+  @ApiProperty({ example: 'host:1234:a1b2c3', description: 'The process holding the connection lease (host:pid:random)' })
+  holder: string;
+
+  @ApiProperty({ description: 'The holder stopped renewing its lease (it died or stalled); another process takes over' })
+  leaseExpired: boolean;
+
+  @ApiProperty({ type: String, format: 'date-time' })
+  leaseExpiresAt: Date;
+
+  @ApiProperty({ type: String, format: 'date-time', description: 'When the connection entered this state' })
+  since: Date;
+
+  @ApiProperty({ type: String, nullable: true, description: 'Why it failed or is reconnecting' })
+  lastError: string | null;
+}
+
 export class SubscriptionDto {
   @ApiProperty({ type: String, nullable: true, description: "RingCentral's subscription id", example: 'a1b2c3d4-...' })
   id: string | null;
@@ -42,4 +62,10 @@ export class SubscriptionDto {
 
   @ApiProperty({ type: CallLogSyncDto, nullable: true, description: 'The call-log sync; null before its first run' })
   callLogSync?: CallLogSyncDto | null;
+
+  @ApiProperty({ enum: ['webhook', 'websocket'], description: 'How notifications arrive (RINGCENTRAL_TRANSPORT)' })
+  transport: 'webhook' | 'websocket';
+
+  @ApiProperty({ type: () => ConnectionDto, nullable: true, description: "WebSocket transport: the account's connection and the process holding it" })
+  connection: ConnectionDto | null;
 }
