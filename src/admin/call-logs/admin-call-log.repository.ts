@@ -15,6 +15,8 @@ export interface CallLogFilter {
   /** call_ended_at < to */
   to?: Date;
   rcExtensionId?: string;
+  /** Digits that the other party's number contains. */
+  numberPart?: string;
 }
 
 export interface CallLogView extends CallLogRow {
@@ -58,6 +60,7 @@ function conditions(filter: CallLogFilter, values: unknown[]): string[] {
   if (filter.from) add('call_ended_at >= ?', filter.from);
   if (filter.to) add('call_ended_at < ?', filter.to);
   if (filter.rcExtensionId) add('rc_extension_id = ?', filter.rcExtensionId);
+  if (filter.numberPart) add("regexp_replace(coalesce(other_number, ''), '\\D', '', 'g') LIKE ?", `%${filter.numberPart}%`);
   return where;
 }
 

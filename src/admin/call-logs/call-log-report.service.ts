@@ -149,5 +149,6 @@ function toFilter(query: CallLogFilterDto): CallLogFilter {
     ...(query.from && { from: new Date(query.from) }),
     ...(query.to && { to: new Date(query.to) }),
     ...(query.rcExtensionId && { rcExtensionId: query.rcExtensionId }),
+    ...(query.number && { numberPart: query.number.replace(/\D/g, '') }),
   };
 }
