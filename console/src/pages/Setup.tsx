@@ -22,6 +22,8 @@ const MASK = '********';
 
 export function SetupPage() {
   const settings = useLoad(() => get('/admin/settings'));
+  // Saving the CRM credentials changes what the CRM answers (its user list): the admin-user card loads again.
+  const [credentialsVersion, setCredentialsVersion] = useState(0);
   return (
     <>
       <PageHead title="Setup" intro="Connect RingCentral and your CRM. Secrets are stored encrypted and never shown again." />
@@ -31,8 +33,8 @@ export function SetupPage() {
         <>
           <RingCentralCard s={settings.data} reload={settings.reload} />
           <ConnectorCard s={settings.data} reload={settings.reload} />
-          {settings.data.connector && <CredentialsCard connectorId={settings.data.connector.id} />}
-          {settings.data.connector && <AdminUserCard s={settings.data} reload={settings.reload} />}
+          {settings.data.connector && <CredentialsCard connectorId={settings.data.connector.id} onSaved={() => setCredentialsVersion((v) => v + 1)} />}
+          {settings.data.connector && <AdminUserCard s={settings.data} reload={settings.reload} version={credentialsVersion} />}
         </>
       )}
     </>
@@ -141,7 +143,7 @@ function ConnectorCard({ s, reload }: { s: any; reload: () => Promise<void> }) {
 
 interface FieldView { name: string; title: string; type: string; required: boolean; description?: string; set: boolean; secret: boolean; value?: string }
 
-function CredentialsCard({ connectorId }: { connectorId: string }) {
+function CredentialsCard({ connectorId, onSaved }: { connectorId: string; onSaved: () => void }) {
   const fields = useLoad(() => get<{ fields: FieldView[] }>('/admin/server-logging-settings'), [connectorId]);
   const [values, setValues] = useState<Record<string, string>>({});
   const action = useAction();
@@ -156,6 +158,7 @@ function CredentialsCard({ connectorId }: { connectorId: string }) {
       await api('PUT', '/admin/server-logging-settings', { additionalFieldValues: body });
       await fields.reload();
       setValues((v) => Object.fromEntries(Object.entries(v).filter(([k]) => !fields.data?.fields.find((f) => f.name === k)?.secret)));
+      onSaved();
       return 'Saved. Secret values are stored encrypted.';
     });
   };
@@ -198,8 +201,8 @@ function CredentialsCard({ connectorId }: { connectorId: string }) {
   );
 }
 
-function AdminUserCard({ s, reload }: { s: any; reload: () => Promise<void> }) {
-  const users = useLoad(() => get('/admin/user-mappings'), [s.connector?.id]);
+function AdminUserCard({ s, reload, version }: { s: any; reload: () => Promise<void>; version: number }) {
+  const users = useLoad(() => get('/admin/user-mappings'), [s.connector?.id, version]);
   const action = useAction();
   const choose = (value: string) =>
     void action.run(async () => {
