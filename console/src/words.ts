@@ -50,10 +50,12 @@ const OWNER_SOURCES: Record<string, string> = {
 };
 
 /** One timeline entry of GET /admin/call-logs/:id as a sentence. */
-export function timelineText(kind: string, d: Record<string, any>): string {
+export function timelineText(kind: string, d: Record<string, any>, nameOf: (extensionId: string) => string = (id) => `extension ${id}`): string {
   switch (kind) {
-    case 'party-status':
-      return `RingCentral: ${d.extensionId ? `extension ${d.extensionId}` : 'a party'} ${String(d.code ?? d.status ?? 'changed').toLowerCase()}${d.reason ? ` (${d.reason})` : ''}.`;
+    case 'party-status': {
+      const who = d.extensionId ? nameOf(String(d.extensionId)) : 'the outside party';
+      return `${who}${d.thisLeg ? ' (this agent)' : ''}: ${String(d.code ?? d.status ?? 'changed').toLowerCase()}${d.reason ? ` (${d.reason})` : ''}.`;
+    }
     case 'leg-recorded':
       return "The agent's part of the call ended; it is queued for logging.";
     case 'attempt':

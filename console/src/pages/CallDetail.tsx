@@ -5,6 +5,10 @@ import { formatDuration, formatTime, statusSentence, timelineText } from '../wor
 
 export function CallDetailPage({ id }: { id: string }) {
   const call = useLoad(() => get(`/admin/call-logs/${encodeURIComponent(id)}`), [id]);
+  // Names of the account's users, for the agent and the timeline; the call reads fine with ids if this fails.
+  const users = useLoad(() => get('/admin/user-mappings').catch(() => ({ rcExtensions: [] })));
+  const names = new Map<string, string>((users.data?.rcExtensions ?? []).map((e: any) => [String(e.id), e.name]));
+  const nameOf = (extensionId: string) => names.get(extensionId) ?? `extension ${extensionId}`;
   const action = useAction();
   const c = call.data;
   const retry = () =>
@@ -33,7 +37,7 @@ export function CallDetailPage({ id }: { id: string }) {
             <Card title="The call">
               <dl className="facts">
                 <dt>Status</dt><dd><span className={`badge ${c.status}`}>{c.status}</span></dd>
-                <dt>Agent</dt><dd>Extension {c.rcExtensionId}</dd>
+                <dt>Agent</dt><dd>{names.get(c.rcExtensionId) ?? `Extension ${c.rcExtensionId}`}</dd>
                 <dt>Other party</dt><dd className="mono">{c.otherNumber ?? '—'}{c.otherName ? ` (${c.otherName})` : ''}</dd>
                 <dt>Started</dt><dd>{formatTime(c.startedAt)}</dd>
                 <dt>Ended</dt><dd>{formatTime(c.callEndedAt)}</dd>
@@ -61,7 +65,7 @@ export function CallDetailPage({ id }: { id: string }) {
                 {c.timeline.map((t: any, i: number) => (
                   <li key={i} className={`${t.source}${t.kind === 'crm-error' || t.kind === 'plugin-blocked' ? ' bad' : ''}`}>
                     <time dateTime={t.at}>{formatTime(t.at)} · {t.source === 'ringcentral' ? 'RingCentral' : 'Service'}</time>
-                    {timelineText(t.kind, t.detail ?? {})}
+                    {timelineText(t.kind, t.detail ?? {}, nameOf)}
                   </li>
                 ))}
               </ol>

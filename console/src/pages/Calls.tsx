@@ -119,16 +119,18 @@ export function CallsPage() {
                 {items.map((c) => (
                   <tr key={c.id} className={`clickable${fresh.has(c.id) ? ' new' : ''}`} onClick={() => navigate(`/calls/${c.id}`)}>
                     <td data-label="Time">
-                      <a href={`/console/calls/${c.id}`} onClick={(e) => (e.preventDefault(), navigate(`/calls/${c.id}`))} aria-label={`Call of ${formatTime(c.callEndedAt)} with ${c.otherNumber ?? 'unknown'}, ${c.status}`}>
-                        {formatTime(c.callEndedAt)}
-                      </a>
-                      <div className="muted small">{formatDuration(c.talkSeconds)}</div>
+                      <div>
+                        <a href={`/console/calls/${c.id}`} onClick={(e) => (e.preventDefault(), navigate(`/calls/${c.id}`))} aria-label={`Call of ${formatTime(c.callEndedAt)} with ${c.otherNumber ?? 'unknown'}, ${c.status}`}>
+                          {formatTime(c.callEndedAt)}
+                        </a>
+                        <div className="muted small">{formatDuration(c.talkSeconds)}</div>
+                      </div>
                     </td>
-                    <td data-label="Agent">{names.get(c.rcExtensionId) ?? `Ext. ${c.rcExtensionId}`}</td>
-                    <td data-label="Other party" className="mono">{c.otherNumber ?? '—'}{c.internal ? <span className="muted small"> (internal)</span> : null}</td>
-                    <td data-label="Direction">{c.direction}<div className="muted small">{c.kind}</div></td>
-                    <td data-label="Status"><span className={`badge ${c.status}`}>{c.status}</span></td>
-                    <td data-label="Reason">{reasonText(c.reason) || <span className="muted">—</span>}</td>
+                    <td data-label="Agent"><div>{names.get(c.rcExtensionId) ?? `Ext. ${c.rcExtensionId}`}</div></td>
+                    <td data-label="Other party"><div><span className="mono">{c.otherNumber ?? '—'}</span>{c.internal ? <span className="muted small"> (internal)</span> : null}</div></td>
+                    <td data-label="Direction"><div>{c.direction}<div className="muted small">{c.kind}</div></div></td>
+                    <td data-label="Status"><div><span className={`badge ${c.status}`}>{c.status}</span></div></td>
+                    <td data-label="Reason"><div>{reasonText(c.reason) || <span className="muted">—</span>}</div></td>
                   </tr>
                 ))}
               </tbody>

@@ -50,8 +50,8 @@ export function UsersPage() {
                   const m = byExt.get(x.id);
                   return (
                     <tr key={x.id}>
-                      <td data-label="User"><strong>{x.name}</strong><div className="muted small">{x.email}</div></td>
-                      <td data-label="Extension">{x.extensionNumber ?? '—'}</td>
+                      <td data-label="User"><div><strong>{x.name}</strong><div className="muted small">{x.email}</div></div></td>
+                      <td data-label="Extension"><div>{x.extensionNumber ?? '—'}</div></td>
                       <td data-label="CRM user">
                         <select aria-label={`CRM user of ${x.name}`} value={m?.crmUserId ?? ''} onChange={(e) => change(x.id, e.target.value)} disabled={action.busy}>
                           <option value="">Not mapped</option>
@@ -61,7 +61,7 @@ export function UsersPage() {
                           {m && !d.crmUsers.some((u: any) => u.id === m.crmUserId) && <option value={m.crmUserId}>{m.crmUserId}</option>}
                         </select>
                       </td>
-                      <td data-label="How">{m ? <span className="badge ok">{m.source === 'auto' ? 'Auto' : 'Manual'}</span> : <span className="badge warn">Unmapped</span>}</td>
+                      <td data-label="How"><div>{m ? <span className="badge ok">{m.source === 'auto' ? 'Auto' : 'Manual'}</span> : <span className="badge warn">Unmapped</span>}</div></td>
                     </tr>
                   );
                 })}
