@@ -32,13 +32,14 @@ export function renderActivitiesPage(store: CrmStore): string {
   body { font-family: system-ui, sans-serif; margin: 1.5rem; color: #1d2733; }
   .wrap { overflow-x: auto; }
   /* Fixed widths for the short columns, so the body and note get the room (not one character per line). */
-  table { border-collapse: collapse; min-width: 72rem; width: 100%; table-layout: auto; }
+  table { border-collapse: collapse; min-width: 60rem; width: 100%; table-layout: auto; }
   th, td { border: 1px solid #d5dbe2; padding: .35rem .5rem; text-align: left; vertical-align: top; font-size: .88rem; }
   th { background: #f3f5f7; white-space: nowrap; }
   td { white-space: nowrap; }
-  td.text { white-space: normal; min-width: 16rem; }
-  td.body { white-space: normal; min-width: 26rem; }
-  td.id { white-space: normal; font-family: ui-monospace, Menlo, monospace; font-size: .78rem; max-width: 12rem; overflow-wrap: anywhere; }
+  td.text { white-space: normal; min-width: 10rem; }
+  td.body { white-space: normal; min-width: 24rem; }
+  td.id { white-space: normal; font-family: ui-monospace, Menlo, monospace; font-size: .75rem; min-width: 8rem; max-width: 10rem; overflow-wrap: anywhere; }
+  td.time { white-space: normal; min-width: 6rem; }
   pre { margin: 0; white-space: pre-wrap; overflow-wrap: anywhere; max-height: 16rem; overflow: auto; font-size: .84rem; }
   .fmt { color: #777; font-size: .75rem; }
   .counts span { margin-right: 1.5rem; }
@@ -69,7 +70,7 @@ ${rows.length ? rows.join('\n') : `<tr><td colspan="${columns.length}">No call a
 
 function row(a: CrmActivity, owner: string | undefined, contact: string | undefined, withRecording: boolean): string {
   const cells = [
-    escapeHtml(a.startTime.replace('T', ' ').replace(/\.\d+Z$|Z$/, ' UTC')),
+    { cls: 'time', html: escapeHtml(a.startTime.replace('T', ' ').replace(/\.\d+Z$|Z$/, ' UTC')) },
     escapeHtml(owner ?? a.ownerId),
     escapeHtml(contact ?? (a.contactId ?? '(none)')),
     escapeHtml(a.direction),

@@ -160,6 +160,13 @@ describe('admin console in a browser (Chromium e2e)', () => {
     await page.getByRole('img', { name: /Bar chart of calls per day over 30 days: [1-9]\d* calls/ }).waitFor();
     await page.locator('.bars-list', { hasText: 'internal calls are off' }).waitFor();
     await screenshots(page, 'overview');
+    // The sample CRM's page, where a newcomer looks after the demo: the body column has room to be read.
+    const crmPage = await admin.newPage();
+    await crmPage.goto(`${stack.crm.url}/`);
+    const bodyWidth = await crmPage.locator('td.body').first().evaluate((td) => td.getBoundingClientRect().width);
+    expect(bodyWidth).toBeGreaterThan(300);
+    await screenshots(crmPage, 'sample-crm');
+    await crmPage.close();
     await nav('Plugins');
     await heading(page, 'Plugins');
     await page.getByText('No plugin is installed.').waitFor();

@@ -24,6 +24,11 @@ export function LoggingPage() {
   useEffect(() => {
     if (s) setLevel(s.enabled ? s.mode : 'off');
   }, [s]);
+  // The subscription's state and last event move on their own: keep them current while the page is open.
+  useEffect(() => {
+    const timer = setInterval(() => void sub.reload(), 10_000);
+    return () => clearInterval(timer);
+  }, []);
   const save = (e: React.FormEvent) => {
     e.preventDefault();
     void action.run(async () => {
