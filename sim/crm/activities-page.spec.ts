@@ -63,7 +63,8 @@ describe('sample CRM activities page', () => {
   it('gives the body room to read (not one character per line) and shows the recording column only once a call has one', async () => {
     const created = await api.post('/activities', activityBody({ body: 'A long body line that must wrap as words, not as letters' }));
     let { html } = await page();
-    expect(html).toMatch(/td\.body \{[^}]*min-width: 24rem/);
+    expect(html).toContain('table-layout: fixed');
+    expect(html).toContain('<col style="width: auto">');
     expect(html).toContain('<td class="body">');
     expect(html).not.toContain('<th>Recording</th>');
     await api.patch(`/activities/${created.body.activity.id}`, { recordingUrl: 'https://media.example.com/rec/1.mp3' });

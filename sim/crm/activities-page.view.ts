@@ -18,8 +18,17 @@ export function renderActivitiesPage(store: CrmStore): string {
   const shown = all.slice(-MAX_ROWS).reverse();
   // The recording column appears once some call has a recording (the service's call-record sync fills it later).
   const withRecording = shown.some((a) => recordingLink(a.recordingUrl) !== '');
-  const rows = shown.map((a) => row(a, users.get(a.ownerId), a.contactId ? contacts.get(a.contactId) : undefined, withRecording));
-  const columns = ['Time', 'Owner', 'Contact', 'Direction', 'Result', 'Duration', 'Subject', 'Body', 'Note', ...(withRecording ? ['Recording'] : []), 'External id'];
+  const withNote = shown.some((a) => a.note);
+  const rows = shown.map((a) => row(a, users.get(a.ownerId), a.contactId ? contacts.get(a.contactId) : undefined, { withRecording, withNote }));
+  // [header, width]: fixed widths for the short columns; the body takes the rest (never one character per line).
+  const columns: [string, string][] = [
+    ['Time', '6.5rem'], ['Owner', '7rem'], ['Contact', '7rem'], ['Direction', '5.5rem'], ['Result', '7rem'], ['Subject', '10rem'], ['Body', 'auto'],
+    ...(withNote ? ([['Note', '12rem']] as [string, string][]) : []),
+    ...(withRecording ? ([['Recording', '6rem']] as [string, string][]) : []),
+    ['External id', '8rem'],
+  ];
+  // Wide enough for every fixed column plus 24rem of body; below that the table scrolls sideways.
+  const minWidthRem = columns.reduce((sum, [, width]) => sum + (width === 'auto' ? 24 : Number.parseFloat(width)), 0);
 
   return `<!doctype html>
 <html lang="en">
@@ -31,15 +40,13 @@ export function renderActivitiesPage(store: CrmStore): string {
 <style>
   body { font-family: system-ui, sans-serif; margin: 1.5rem; color: #1d2733; }
   .wrap { overflow-x: auto; }
-  /* Fixed widths for the short columns, so the body and note get the room (not one character per line). */
-  table { border-collapse: collapse; min-width: 60rem; width: 100%; table-layout: auto; }
+  /* Fixed layout: the short columns keep their widths and the body gets the rest; narrow screens scroll sideways. */
+  table { border-collapse: collapse; min-width: ${minWidthRem}rem; width: 100%; table-layout: fixed; }
   th, td { border: 1px solid #d5dbe2; padding: .35rem .5rem; text-align: left; vertical-align: top; font-size: .88rem; }
   th { background: #f3f5f7; white-space: nowrap; }
-  td { white-space: nowrap; }
-  td.text { white-space: normal; min-width: 10rem; }
-  td.body { white-space: normal; min-width: 24rem; }
-  td.id { white-space: normal; font-family: ui-monospace, Menlo, monospace; font-size: .75rem; min-width: 8rem; max-width: 10rem; overflow-wrap: anywhere; }
-  td.time { white-space: normal; min-width: 6rem; }
+  td { overflow-wrap: anywhere; }
+  td.id { font-family: ui-monospace, Menlo, monospace; font-size: .75rem; }
+  .dur { color: #5b6878; }
   pre { margin: 0; white-space: pre-wrap; overflow-wrap: anywhere; max-height: 16rem; overflow: auto; font-size: .84rem; }
   .fmt { color: #777; font-size: .75rem; }
   .counts span { margin-right: 1.5rem; }
@@ -57,7 +64,8 @@ export function renderActivitiesPage(store: CrmStore): string {
 </p>
 <div class="wrap">
 <table>
-<thead><tr>${columns.map((c) => `<th>${c}</th>`).join('')}</tr></thead>
+<colgroup>${columns.map(([, width]) => `<col style="width: ${width}">`).join('')}</colgroup>
+<thead><tr>${columns.map(([name]) => `<th>${name}</th>`).join('')}</tr></thead>
 <tbody>
 ${rows.length ? rows.join('\n') : `<tr><td colspan="${columns.length}">No call activities yet.</td></tr>`}
 </tbody>
@@ -68,18 +76,17 @@ ${rows.length ? rows.join('\n') : `<tr><td colspan="${columns.length}">No call a
 `;
 }
 
-function row(a: CrmActivity, owner: string | undefined, contact: string | undefined, withRecording: boolean): string {
+function row(a: CrmActivity, owner: string | undefined, contact: string | undefined, shown: { withRecording: boolean; withNote: boolean }): string {
   const cells = [
-    { cls: 'time', html: escapeHtml(a.startTime.replace('T', ' ').replace(/\.\d+Z$|Z$/, ' UTC')) },
+    escapeHtml(a.startTime.replace('T', ' ').replace(/\.\d+Z$|Z$/, ' UTC')),
     escapeHtml(owner ?? a.ownerId),
     escapeHtml(contact ?? (a.contactId ?? '(none)')),
     escapeHtml(a.direction),
-    escapeHtml(a.result),
-    `${escapeHtml(a.duration)} s`,
-    { cls: 'text', html: escapeHtml(a.subject) },
+    `${escapeHtml(a.result)}<br><span class="dur">${escapeHtml(a.duration)} s</span>`,
+    escapeHtml(a.subject),
     { cls: 'body', html: `<span class="fmt">${bodyFormat(a.body)}</span><pre>${escapeHtml(a.body)}</pre>` },
-    { cls: 'text', html: a.note ? `<pre>${escapeHtml(a.note)}</pre>` : '' },
-    ...(withRecording ? [recordingLink(a.recordingUrl)] : []),
+    ...(shown.withNote ? [a.note ? `<pre>${escapeHtml(a.note)}</pre>` : ''] : []),
+    ...(shown.withRecording ? [recordingLink(a.recordingUrl)] : []),
     { cls: 'id', html: escapeHtml(a.externalId) },
   ];
   const td = (c: string | { cls: string; html: string }) => (typeof c === 'string' ? `<td>${c}</td>` : `<td class="${c.cls}">${c.html}</td>`);
