@@ -1,4 +1,7 @@
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { ringCentralTokenVerifier, startPluginServer, type PluginServer } from '../../sim/plugin';
 import type { SimAccount } from '../../sim/ringcentral/sim-types';
 import { launchChromium, screenshots } from '../support/browser';
 import { DEMO_PEOPLE, startStack, type Stack } from '../support/stack';
@@ -18,6 +21,9 @@ describe('admin console in a browser (Chromium e2e)', () => {
   let admin: BrowserContext;
   let page: Page;
   let callIdOfA: string;
+  let plugin: PluginServer;
+  let manifestHost: Server;
+  let manifestUrl: string;
 
   const url = (path: string) => `${stack.app.url}${path}`;
   const nav = (name: string) => page.getByRole('navigation', { name: 'Console' }).getByRole('link', { name, exact: true }).click();
@@ -41,11 +47,19 @@ describe('admin console in a browser (Chromium e2e)', () => {
     stack = await startStack();
     simA = stack.sim.addAccount({ users: DEMO_PEOPLE });
     simB = stack.sim.addAccount({ users: DEMO_PEOPLE });
+    // A plugin whose registration checks the admin's RingCentral token with the simulator, and its manifest
+    // published at a URL, as a plugin vendor would.
+    plugin = await startPluginServer({ mode: 'sync', pluginId: 'notes', name: 'notes', transform: { appendToNote: '[notes]' }, verifyRcToken: ringCentralTokenVerifier(stack.sim.url) });
+    manifestHost = createServer((_req, res) => res.writeHead(200, { 'Content-Type': 'application/json' }).end(JSON.stringify(plugin.manifest())));
+    await new Promise<void>((resolve) => manifestHost.listen(0, '127.0.0.1', resolve));
+    manifestUrl = `http://127.0.0.1:${(manifestHost.address() as AddressInfo).port}/manifest.json`;
     browser = await launchChromium();
     ({ context: admin, page } = await newPage());
   });
   afterAll(async () => {
     await browser?.close();
+    await plugin?.close();
+    await new Promise((resolve) => (manifestHost ? manifestHost.close(resolve) : resolve(undefined)));
     await stack?.close();
   });
 
@@ -170,6 +184,14 @@ describe('admin console in a browser (Chromium e2e)', () => {
     await nav('Plugins');
     await heading(page, 'Plugins');
     await page.getByText('No plugin is installed.').waitFor();
+    await page.getByLabel('Manifest URL').fill(manifestUrl);
+    await page.getByRole('button', { name: 'Install' }).click();
+    await page.locator('.notice', { hasText: 'is installed.' }).waitFor();
+    expect(plugin.registrations().length).toBe(1);
+    await page.getByLabel('When it fails').first().selectOption('skip');
+    await page.getByText('Failure policy saved.').waitFor();
+    await page.getByRole('button', { name: 'Check license' }).click();
+    await page.getByText(/licensed|Licensed/).first().waitFor();
     await screenshots(page, 'plugins');
   });
 
