@@ -50,10 +50,15 @@ const OWNER_SOURCES: Record<string, string> = {
 };
 
 /** One timeline entry of GET /admin/call-logs/:id as a sentence. */
-export function timelineText(kind: string, d: Record<string, any>, nameOf: (extensionId: string) => string = (id) => `extension ${id}`): string {
+export function timelineText(
+  kind: string,
+  d: Record<string, any>,
+  nameOf: (extensionId: string) => string = (id) => `extension ${id}`,
+  crmUserOf: (crmUserId: string) => string = (id) => `CRM user ${id}`,
+): string {
   switch (kind) {
     case 'party-status': {
-      const who = d.extensionId ? nameOf(String(d.extensionId)) : 'the outside party';
+      const who = d.extensionId ? nameOf(String(d.extensionId)) : 'The outside party';
       return `${who}${d.thisLeg ? ' (this agent)' : ''}: ${String(d.code ?? d.status ?? 'changed').toLowerCase()}${d.reason ? ` (${d.reason})` : ''}.`;
     }
     case 'leg-recorded':
@@ -65,7 +70,7 @@ export function timelineText(kind: string, d: Record<string, any>, nameOf: (exte
     case 'contact':
       return `Contact: ${d.decision ?? 'looked up'}${d.crmRequests ? ` (${d.crmRequests} CRM request${d.crmRequests === 1 ? '' : 's'})` : ''}.`;
     case 'owner':
-      return d.error ? `Record owner: ${reasonText(d.error)}.` : `Record owner: CRM user ${d.crmUserId}, ${OWNER_SOURCES[d.source] ?? d.source}.`;
+      return d.error ? `Record owner: ${reasonText(d.error)}.` : `Record owner: ${crmUserOf(String(d.crmUserId))}, ${OWNER_SOURCES[d.source] ?? d.source}.`;
     case 'crm':
       return `CRM ${d.operation ?? 'call'}: ${d.outcome ?? 'done'}${d.crmLogId ? `, record ${d.crmLogId}` : ''}${d.ms !== undefined ? ` in ${d.ms} ms` : ''}.`;
     case 'crm-error':

@@ -6,9 +6,11 @@ import { formatDuration, formatTime, statusSentence, timelineText } from '../wor
 export function CallDetailPage({ id }: { id: string }) {
   const call = useLoad(() => get(`/admin/call-logs/${encodeURIComponent(id)}`), [id]);
   // Names of the account's users, for the agent and the timeline; the call reads fine with ids if this fails.
-  const users = useLoad(() => get('/admin/user-mappings').catch(() => ({ rcExtensions: [] })));
+  const users = useLoad(() => get('/admin/user-mappings').catch(() => ({ rcExtensions: [], crmUsers: [] })));
   const names = new Map<string, string>((users.data?.rcExtensions ?? []).map((e: any) => [String(e.id), e.name]));
   const nameOf = (extensionId: string) => names.get(extensionId) ?? `extension ${extensionId}`;
+  const crmNames = new Map<string, string>((users.data?.crmUsers ?? []).map((u: any) => [String(u.id), u.name]));
+  const crmUserOf = (id: string) => (crmNames.has(id) ? `${crmNames.get(id)} (${id})` : `CRM user ${id}`);
   const action = useAction();
   const c = call.data;
   const retry = () =>
@@ -50,7 +52,7 @@ export function CallDetailPage({ id }: { id: string }) {
               <dl className="facts">
                 <dt>Record</dt><dd className="mono">{c.crmLogId ? (crmLink ? <a href={crmLink} target="_blank" rel="noreferrer">{c.crmLogId}</a> : c.crmLogId) : 'None yet'}</dd>
                 <dt>Contact</dt><dd className="mono">{c.contactId ?? '—'}</dd>
-                <dt>Owner</dt><dd className="mono">{c.crmUserId ?? '—'}</dd>
+                <dt>Owner</dt><dd>{c.crmUserId ? crmUserOf(c.crmUserId) : '—'}</dd>
                 <dt>Logged at</dt><dd>{formatTime(c.loggedAt)}</dd>
                 {c.recordState && (<><dt>Call record</dt><dd>{c.recordState}</dd></>)}
                 {(recording || c.recorded) && (<><dt>Recording</dt><dd>{recording ? <a href={recording} target="_blank" rel="noreferrer">Open recording</a> : 'Recorded; link not available yet'}</dd></>)}
@@ -65,7 +67,7 @@ export function CallDetailPage({ id }: { id: string }) {
                 {c.timeline.map((t: any, i: number) => (
                   <li key={i} className={`${t.source}${t.kind === 'crm-error' || t.kind === 'plugin-blocked' ? ' bad' : ''}`}>
                     <time dateTime={t.at}>{formatTime(t.at)} · {t.source === 'ringcentral' ? 'RingCentral' : 'Service'}</time>
-                    {timelineText(t.kind, t.detail ?? {}, nameOf)}
+                    {timelineText(t.kind, t.detail ?? {}, nameOf, crmUserOf)}
                   </li>
                 ))}
               </ol>
