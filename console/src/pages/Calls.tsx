@@ -129,7 +129,7 @@ export function CallsPage() {
                     <td data-label="Agent"><div>{names.get(c.rcExtensionId) ?? `Ext. ${c.rcExtensionId}`}</div></td>
                     <td data-label="Other party"><div><span className="mono">{c.otherNumber ?? '—'}</span>{c.internal ? <span className="muted small"> (internal)</span> : null}</div></td>
                     <td data-label="Direction"><div>{c.direction}<div className="muted small">{c.kind}</div></div></td>
-                    <td data-label="Status"><div><span className={`badge ${c.status}`}>{c.status}</span></div></td>
+                    <td data-label="Status"><div><span className={`badge ${c.status}`}>{c.status}</span>{c.source ? <div className="muted small">from {c.source}</div> : null}</div></td>
                     <td data-label="Reason"><div>{reasonText(c.reason) || <span className="muted">—</span>}</div></td>
                   </tr>
                 ))}

@@ -96,7 +96,9 @@ export function LoggingPage() {
               <dt>Last call event</dt><dd>{subscription.lastEventAt ? formatTime(subscription.lastEventAt) : 'None yet'}</dd>
               <dt>Renews before</dt><dd>{formatTime(subscription.expiresAt)}</dd>
               {subscription.lastError && (<><dt>Last problem</dt><dd>{subscription.lastError}</dd></>)}
-              {typeof subscription.quarantined === 'number' && (<><dt>Notifications set aside</dt><dd>{subscription.quarantined}</dd></>)}
+              {typeof (subscription.quarantined ?? subscription.quarantinedCount) === 'number' && (
+                <><dt>Notifications set aside</dt><dd>{subscription.quarantined ?? subscription.quarantinedCount} (events the service could not read; kept for inspection)</dd></>
+              )}
               {subscription.id && (<><dt>Id</dt><dd className="mono">{subscription.id}</dd></>)}
             </dl>
           </>
