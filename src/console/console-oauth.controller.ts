@@ -95,6 +95,9 @@ export class ConsoleOAuthController {
       return { signedIn: false, signInConfigured };
     }
     const { row } = session;
+    // The cookie follows the session: a refresh moved its end, so the browser's copy is renewed to match.
+    const maxAgeSeconds = (row.expiresAt.getTime() - this.clock.nowMs()) / 1000;
+    res.setHeader('Set-Cookie', setCookie(SESSION_COOKIE, cookie, { secure: this.secure, path: '/', maxAgeSeconds }));
     return {
       signedIn: true,
       signInConfigured,

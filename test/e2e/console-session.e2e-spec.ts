@@ -158,5 +158,11 @@ describe('console: sign in with RingCentral, sessions on the admin API (simulato
     expect(res.status).toBe(200);
     const [{ tokens_encrypted: after }] = await stack.db.query('SELECT tokens_encrypted FROM console_sessions WHERE id = $1', [id]);
     expect(after).not.toBe(before);
+    // The session (and the renewed cookie) now ends with the new refresh token.
+    await stack.db.query("UPDATE console_sessions SET expires_at = now() + interval '1 hour' WHERE id = $1", [id]);
+    const session = await fetch(`${stack.app.url}/console/session`, { headers: { Cookie: cookie } });
+    const maxAge = Number(/Max-Age=(\d+)/.exec(session.headers.getSetCookie().join())?.[1]);
+    expect(maxAge).toBeGreaterThan(3500);
+    expect(maxAge).toBeLessThanOrEqual(3600);
   });
 });
