@@ -6,6 +6,7 @@ import { LoggerModule } from 'nestjs-pino';
 import { AccountsModule } from './accounts/accounts.module';
 import { AdminModule } from './admin/admin.module';
 import { CommonModule } from './common/common.module';
+import { ConsoleModule } from './console/console.module';
 import { loggerOptions } from './common/logging/logger.options';
 import type { AppConfig } from './config/app-config';
 import { DatabaseModule } from './database/database.module';
@@ -43,6 +44,7 @@ export class AppModule {
         LoggingModule,
         PluginsModule,
         AdminModule,
+        ConsoleModule,
       ],
     };
   }

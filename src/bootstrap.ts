@@ -6,6 +6,7 @@ import { Logger } from 'nestjs-pino';
 import { AppModule } from './app.module';
 import { AllExceptionsFilter } from './common/errors/all-exceptions.filter';
 import { createValidationPipe } from './common/http/validation.pipe';
+import { consoleMiddleware } from './console/console-static';
 import { type AppConfig, buildAppConfig, runsHttpApi } from './config/app-config';
 import type { Env } from './config/env.schema';
 import { loadOrCreateSecrets } from './config/secrets';
@@ -67,6 +68,8 @@ export async function createApp(config: AppConfig, options: { bufferLogs?: boole
   app.useBodyParser('urlencoded', { limit: '1mb', extended: false });
   app.useGlobalPipes(createValidationPipe());
   app.useGlobalFilters(new AllExceptionsFilter());
+  // The admin console's pages (issue 15), in the processes that serve the admin API.
+  if (runsHttpApi(config.app.role)) app.use(consoleMiddleware());
   if (!runsHttpApi(config.app.role)) {
     // A worker keeps /health and /metrics for probes and scraping; it serves nothing else.
     app.use((req: { path: string }, res: { status(code: number): { json(body: unknown): void } }, next: () => void) =>

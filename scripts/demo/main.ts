@@ -83,7 +83,11 @@ async function main(): Promise<number> {
   if (!ok) out('\nNot every admitted call was logged: see the failed or pending calls in the admin API.');
 
   if (options.keep) {
-    out(`\nStill running (--keep). Admin token for the API: ${account.adminToken}\nPress Ctrl-C to stop.`);
+    out(`\nStill running (--keep).`);
+    out(`  Admin console: ${urls.serviceUrl}/console/ → "Sign in with RingCentral", then on the simulator's page pick`);
+    out(`    Alice Anderson (admin) of account ${account.simAccountId}; Bob Brown shows what a user who is not an admin sees.`);
+    out(`  Sample CRM page: ${urls.crmUrl}/`);
+    out(`  Admin token for the API (/docs): ${account.adminToken}\nPress Ctrl-C to stop.`);
     return new Promise<number>(() => undefined);
   }
   await stop(ok ? 0 : 1);

@@ -59,4 +59,17 @@ describe('sample CRM activities page', () => {
     expect(html).not.toContain(DEMO_API_KEY);
     expect(html).not.toContain(issued);
   });
+
+  it('gives the body room to read (not one character per line) and shows the recording column only once a call has one', async () => {
+    const created = await api.post('/activities', activityBody({ body: 'A long body line that must wrap as words, not as letters' }));
+    let { html } = await page();
+    expect(html).toContain('table-layout: fixed');
+    expect(html).toContain('<col style="width: auto">');
+    expect(html).toContain('<td class="body">');
+    expect(html).not.toContain('<th>Recording</th>');
+    await api.patch(`/activities/${created.body.activity.id}`, { recordingUrl: 'https://media.example.com/rec/1.mp3' });
+    ({ html } = await page());
+    expect(html).toContain('<th>Recording</th>');
+    expect(html).toContain('<a href="https://media.example.com/rec/1.mp3" rel="noopener noreferrer" target="_blank">recording</a>');
+  });
 });

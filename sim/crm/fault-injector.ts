@@ -27,6 +27,8 @@ export interface CrmKnobs {
    * the case Idempotency-Key exists for.
    */
   lostResponseRate: number;
+  /** POST/PATCH /api/activities get 422 while true: a CRM that refuses call logs (the service's VALIDATION). */
+  rejectActivities: boolean;
 }
 
 export const DEFAULT_KNOBS: CrmKnobs = {
@@ -36,6 +38,7 @@ export const DEFAULT_KNOBS: CrmKnobs = {
   rateLimit: null,
   outage: false,
   lostResponseRate: 0,
+  rejectActivities: false,
 };
 
 /**
@@ -76,6 +79,9 @@ export class FaultInjector {
       const delay = latencyMs + (latencyJitterMs > 0 ? Math.floor(this.random.next() * latencyJitterMs) : 0);
       if (delay > 0) await sleep(delay);
       this.rejectIfFaulty();
+      if (this.knobs.rejectActivities && (req.method === 'POST' || req.method === 'PATCH') && req.path.startsWith('/activities')) {
+        throw new CrmHttpError(422, 'validation_failed', { message: 'Activity rejected (rejectActivities knob)' });
+      }
       if (req.method === 'POST' || req.method === 'PATCH') this.maybeLoseResponse(res);
       next();
     };

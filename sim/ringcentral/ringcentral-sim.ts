@@ -2,6 +2,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import express, { type NextFunction, type Request, type Response } from 'express';
 import { sendApiError } from './api-errors';
+import { authorizationCodeRoutes } from './authorization-code.routes';
 import { callLogRoutes } from './call-log.routes';
 import { absolutize } from './call-log-store';
 import { controlRoutes } from './control.routes';
@@ -61,6 +62,7 @@ export class RingCentralSim {
     const app = express();
     app.disable('x-powered-by');
     app.set('etag', false);
+    app.use(authorizationCodeRoutes(this.state));
     app.use(oauthRoutes(this.state));
     app.use(wstokenRoutes(this.state));
     app.use(extensionRoutes(this.state));

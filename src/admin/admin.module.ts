@@ -1,4 +1,5 @@
 import { Module } from '@nestjs/common';
+import { ConsoleModule } from '../console/console.module';
 import { PluginsModule } from '../plugins/plugins.module';
 import { AccountOnboardingService } from './account-onboarding.service';
 import { AdminAuthGuard } from './auth/admin-auth.guard';
@@ -6,6 +7,8 @@ import { AdminTokenCache } from './auth/admin-token.cache';
 import { AdminCallLogRepository } from './call-logs/admin-call-log.repository';
 import { CallLogReportService } from './call-logs/call-log-report.service';
 import { CallLogsController } from './call-logs/call-logs.controller';
+import { OverviewController } from './overview/overview.controller';
+import { OverviewRepository } from './overview/overview.repository';
 import { PluginsController } from './plugins/plugins.controller';
 import { RingCentralCredentialsController } from './credentials/ringcentral-credentials.controller';
 import { ServerLoggingSettingsController } from './server-logging-settings/server-logging-settings.controller';
@@ -24,7 +27,7 @@ import { UserMappingsService } from './user-mappings/user-mappings.service';
  * jobs; their tables are read through this module's own read models.
  */
 @Module({
-  imports: [PluginsModule],
+  imports: [PluginsModule, ConsoleModule],
   controllers: [
     RingCentralCredentialsController,
     SettingsController,
@@ -33,6 +36,7 @@ import { UserMappingsService } from './user-mappings/user-mappings.service';
     SubscriptionController,
     CallLogsController,
     PluginsController,
+    OverviewController,
   ],
   providers: [
     AccountOnboardingService,
@@ -45,6 +49,7 @@ import { UserMappingsService } from './user-mappings/user-mappings.service';
     AdminSubscriptionService,
     AdminCallLogRepository,
     CallLogReportService,
+    OverviewRepository,
   ],
   exports: [AccountOnboardingService],
 })

@@ -41,6 +41,12 @@ describe('npm run demo', () => {
       expect(summary.logged + skipped).toBe(summary.legsEnded);
       const page = await fetch(summary.urls.sampleCrm);
       expect(await page.text()).toContain(crm.body.activities[0].subject.replace(/&/g, '&amp;'));
+      // --keep says where the console is and whom to pick on the simulator's sign-in page.
+      for (let i = 0; i < 100 && !out.includes('Press Ctrl-C'); i++) await new Promise((r) => setTimeout(r, 100));
+      const consoleUrl = /Admin console: (\S+)/.exec(out)?.[1];
+      expect(consoleUrl).toMatch(/^http:\/\/.+\/console\/$/);
+      expect(await (await fetch(consoleUrl!)).text()).toContain('<div id="root">');
+      expect(out).toMatch(/Alice Anderson \(admin\) of account \d+/);
     } finally {
       child.kill('SIGINT');
     }

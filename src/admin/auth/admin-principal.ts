@@ -6,9 +6,12 @@ export interface AdminPrincipal {
   account: AccountRow;
   rcAccountId: string;
   extensionId: string;
+  /** The caller's RingCentral access token (bearer or console session), for calls made as the admin; never stored. */
+  rcAccessToken: string;
 }
 
 export interface AdminRequest {
+  method?: string;
   headers: Record<string, string | string[] | undefined>;
   admin?: AdminPrincipal;
 }

@@ -16,6 +16,8 @@ export interface CallLogFilter {
   to?: Date;
   rcExtensionId?: string;
   source?: 'events' | 'call-log';
+  /** Digits that the other party's number contains. */
+  numberPart?: string;
 }
 
 export interface CallLogView extends CallLogRow {
@@ -60,6 +62,7 @@ function conditions(filter: CallLogFilter, values: unknown[]): string[] {
   if (filter.to) add('call_ended_at < ?', filter.to);
   if (filter.rcExtensionId) add('rc_extension_id = ?', filter.rcExtensionId);
   if (filter.source) add('source = ?', filter.source);
+  if (filter.numberPart) add("regexp_replace(coalesce(other_number, ''), '\\D', '', 'g') LIKE ?", `%${filter.numberPart}%`);
   return where;
 }
 

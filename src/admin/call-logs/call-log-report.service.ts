@@ -158,5 +158,6 @@ function toFilter(query: CallLogFilterDto): CallLogFilter {
     ...(query.to && { to: new Date(query.to) }),
     ...(query.rcExtensionId && { rcExtensionId: query.rcExtensionId }),
     ...(query.source && { source: query.source }),
+    ...(query.number && { numberPart: query.number.replace(/\D/g, '') }),
   };
 }

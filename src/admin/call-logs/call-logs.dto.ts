@@ -1,6 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import { IsIn, IsInt, IsISO8601, IsNotEmpty, IsOptional, IsString, IsUUID, Max, MaxLength, Min } from 'class-validator';
+import { IsIn, IsInt, IsISO8601, IsNotEmpty, IsOptional, IsString, IsUUID, Matches, Max, MaxLength, Min } from 'class-validator';
 
 export const CALL_LOG_STATUSES = ['pending', 'logging', 'logged', 'skipped', 'failed'] as const;
 const DIRECTIONS = ['Inbound', 'Outbound'] as const;
@@ -39,6 +39,12 @@ export class CallLogFilterDto {
   @IsOptional()
   @IsIn(SOURCES)
   source?: (typeof SOURCES)[number];
+
+  @ApiPropertyOptional({ description: "Part of the other party's number (digits; + and spaces ignored)", example: '4155550100' })
+  @IsOptional()
+  @IsString()
+  @Matches(/^\+?[\d\s().-]{2,20}$/, { message: 'number must be 2 to 20 digits (a part of a phone number)' })
+  number?: string;
 }
 
 export class ListCallLogsQueryDto extends CallLogFilterDto {

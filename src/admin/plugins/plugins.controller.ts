@@ -1,16 +1,17 @@
-import { Body, Controller, Delete, Get, Headers, HttpCode, Param, Patch, Post } from '@nestjs/common';
+import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post } from '@nestjs/common';
 import { ApiBody, ApiNoContentResponse, ApiNotFoundResponse, ApiOkResponse, ApiOperation } from '@nestjs/swagger';
 import { PluginAdminService } from '../../plugins/plugin-admin.service';
 import type { LicenseReport, PluginView } from '../../plugins/plugin.types';
 import { AdminApi } from '../auth/admin-api.decorator';
 import { CurrentAdmin, type AdminPrincipal } from '../auth/admin-principal';
+import { fetchManifest } from './manifest-url';
 import { ApiErrorDto } from '../common/api-error.dto';
 
 const INSTALL_BODY = {
   schema: {
     type: 'object',
-    required: ['manifest'],
     properties: {
+      manifestUrl: { type: 'string', description: 'Instead of manifest: where the manifest entry is published (JSON)' },
       manifest: {
         type: 'object',
         description: 'The plugin platform manifest entry: endpointUrl, userRegisterEndpointUrl, supportedLogTypes, isAsync, tokenSyncUrl, licenseStatusUrl, config fields',
@@ -44,9 +45,13 @@ export class PluginsController {
   @Post()
   @ApiOperation({ summary: 'Install a plugin from its manifest (registers the account with the plugin server)' })
   @ApiBody(INSTALL_BODY)
-  install(@CurrentAdmin() admin: AdminPrincipal, @Headers('authorization') authorization: string, @Body() body: Record<string, unknown>): Promise<PluginView> {
-    const rcAccessToken = authorization.replace(/^Bearer\s+/i, '');
-    return this.plugins.install({ id: admin.account.id, rcAccountId: admin.rcAccountId }, { ...body, rcAccessToken } as never);
+  async install(@CurrentAdmin() admin: AdminPrincipal, @Body() body: Record<string, unknown>): Promise<PluginView> {
+    if (body.manifest === undefined && body.manifestUrl !== undefined) {
+      const { manifestUrl, ...rest } = body;
+      body = { ...rest, manifest: await fetchManifest(manifestUrl) };
+    }
+    // The admin's token from the bearer header or the console session, whichever authenticated the request.
+    return this.plugins.install({ id: admin.account.id, rcAccountId: admin.rcAccountId }, { ...body, rcAccessToken: admin.rcAccessToken } as never);
   }
 
   @Patch(':id')

@@ -5,6 +5,16 @@ import { EncryptConnectorConfig1763900300000 } from './1763900300000-encrypt-con
 import { Plugins1763900400000 } from './1763900400000-plugins';
 import { WebsocketLeases1765000200000 } from './1765000200000-websocket-leases';
 import { CallRecords1765000300000 } from './1765000300000-call-records';
+import { ConsoleSessions1765000500000 } from './1765000500000-console-sessions';
 
 /** Applied in this order; a migration, once released, is never edited (add a new one). */
-export const MIGRATIONS = [InitialSchema1763900000000, AccountsSubscriptionsIntake1763900100000, LoggingPipeline1763900200000, EncryptConnectorConfig1763900300000, Plugins1763900400000, WebsocketLeases1765000200000, CallRecords1765000300000];
+export const MIGRATIONS = [
+  InitialSchema1763900000000,
+  AccountsSubscriptionsIntake1763900100000,
+  LoggingPipeline1763900200000,
+  EncryptConnectorConfig1763900300000,
+  Plugins1763900400000,
+  WebsocketLeases1765000200000,
+  CallRecords1765000300000,
+  ConsoleSessions1765000500000,
+];
