@@ -1,3 +1,4 @@
+import { parseAllowHosts } from '../common/net/outbound-guard';
 import type { Env, Role } from './env.schema';
 
 /** Typed configuration namespaces (read with `ConfigService<AppConfig, true>`). */
@@ -15,7 +16,11 @@ export interface AppConfig {
     jobTimeoutSeconds: number;
     /** Calls of one account logged at once by one process (each holds one CRM conversation). */
     crmConcurrencyPerAccount: number;
+    /** Raw notifications, folded party state and timelines older than this are purged by housekeeping. */
+    retentionDays: number;
   };
+  /** Where requests made for an admin (CRM, bridge, plugins) may go; see OutboundGuard. */
+  outbound: { allowPrivate: boolean; allowHosts: string[] };
   database: { url: string; embedded: boolean; dataDir: string };
   ringcentral: { server: string; clientId: string; clientSecret: string };
   security: { encryptionKey: string; hashKey: string };
@@ -40,7 +45,9 @@ export function buildAppConfig(env: Env, runtime: ResolvedRuntime): AppConfig {
       sessionQuietMs: Math.round(env.SESSION_QUIET_SECONDS * 1000),
       jobTimeoutSeconds: env.JOB_TIMEOUT_SECONDS,
       crmConcurrencyPerAccount: env.CRM_CONCURRENCY_PER_ACCOUNT,
+      retentionDays: env.RETENTION_DAYS,
     },
+    outbound: { allowPrivate: env.OUTBOUND_ALLOW_PRIVATE, allowHosts: parseAllowHosts(env.OUTBOUND_ALLOW_HOSTS) },
     database: { url: runtime.databaseUrl, embedded: runtime.embedded, dataDir: env.DATA_DIR },
     ringcentral: {
       server: env.RINGCENTRAL_SERVER.replace(/\/+$/, ''),
