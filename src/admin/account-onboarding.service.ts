@@ -74,6 +74,8 @@ export class AccountOnboardingService {
 
   async setServerLoggingSettings(account: AccountRow, values: Record<string, unknown>): Promise<void> {
     if (!account.connectorId) throw new AppError('CONFLICT', 'Choose a connector first (PATCH /admin/settings connector.id)', 'connector.id');
+    // A URL among the values (a proxy config's {{baseUrl}}) must point at an allowed address, checked before any request.
+    await this.outbound.assertAllowedUrlsIn(values, 'additionalFieldValues');
     const connector = this.registry.get(account.connectorId);
     const ctx = { accountId: account.rcAccountId, hashedAccountId: account.hashedAccountId, config: account.connectorConfig ?? {}, serverLoggingSettings: {} };
     const result = await connector.updateServerLoggingSettings(ctx, values);
