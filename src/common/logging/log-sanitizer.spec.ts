@@ -10,7 +10,8 @@ function logger(level = 'debug'): { log: pino.Logger; lines: () => Record<string
       done();
     },
   });
-  const log = pino({ level, hooks: { logMethod: sanitizingLogMethod }, serializers: { err: serializeError } }, stream);
+  // As pino-http sets it up: pino's own err serializer runs before ours.
+  const log = pino({ level, hooks: { logMethod: sanitizingLogMethod }, serializers: { err: pino.stdSerializers.wrapErrorSerializer(serializeError) } }, stream);
   return { log, lines: () => raw.map((line) => JSON.parse(line) as Record<string, unknown>), raw: () => raw };
 }
 
@@ -40,10 +41,13 @@ describe('log sanitizer', () => {
 
   it('keeps what explains an error, never the objects hanging off it (a database client, a request body)', () => {
     const { log, lines } = logger();
-    const error = Object.assign(new Error('terminating connection'), { code: '57P01', client: { connectionParameters: { password: 'pw' } }, body: { secret: 1 } });
+    class DatabaseError extends Error {
+      override name = 'DatabaseError';
+    }
+    const error = Object.assign(new DatabaseError('terminating connection'), { code: '57P01', client: { connectionParameters: { password: 'pw' } }, body: { secret: 1 } });
     log.error({ err: error }, 'job queue error');
     const err = lines()[0]!.err as Record<string, unknown>;
-    expect(err).toMatchObject({ type: 'Error', message: 'terminating connection', code: '57P01' });
+    expect(err).toMatchObject({ type: 'DatabaseError', message: 'terminating connection', code: '57P01' });
     expect(err).not.toHaveProperty('client');
     expect(err).not.toHaveProperty('body');
   });

@@ -51,7 +51,7 @@ export function serializeError(error: unknown, depth = 0): Record<string, unknow
     // Already reduced by sanitizingLogMethod (pino applies serializers after the hook).
     return error !== null && typeof error === 'object' ? (error as Record<string, unknown>) : { message: String(error) };
   }
-  const out: Record<string, unknown> = { type: error.name || error.constructor?.name, message: error.message };
+  const out: Record<string, unknown> = { type: error.name || error.constructor?.name, name: error.name, message: error.message };
   for (const key of ['code', 'status', 'statusCode', 'field', 'operation', 'connectorId', 'routine', 'severity']) {
     const value = (error as unknown as Record<string, unknown>)[key];
     if (typeof value === 'string' || typeof value === 'number') out[key] = value;
@@ -70,7 +70,11 @@ export function sanitize(value: unknown, mask: boolean, budget = { left: LOG_LIM
     return truncate(masked);
   }
   if (value === null || typeof value !== 'object') return value;
-  if (value instanceof Error) return sanitize(serializeError(value), mask, budget, depth, key);
+  if (value instanceof Error) {
+    // Without a prototype: pino-http's wrapper runs pino's own err serializer first, which would read the type from
+    // the constructor (Object) instead of the error's name.
+    return Object.assign(Object.create(null) as object, sanitize(serializeError(value), mask, budget, depth, key));
+  }
   if (value instanceof Date) return value;
   if (depth >= LOG_LIMITS.maxDepth) return Array.isArray(value) ? `[array of ${value.length}]` : '[object]';
   if (Array.isArray(value)) {
