@@ -11,8 +11,8 @@ export const INPUT_LIMITS = {
   maxDepth: 32,
   /** Values (strings, numbers, objects, …) in one body; a 1 MiB body of tiny values stays far below the cost cap. */
   maxNodes: 20_000,
-  /** One string: long enough for a proxy template or a plugin manifest field, short of a denial of service. */
-  maxStringLength: 16_384,
+  /** One string: the longest legitimate one is a plugin's note (64 KiB, MAX_NOTE_LENGTH); short of a denial of service. */
+  maxStringLength: 65_536,
   /** One object key. */
   maxKeyLength: 200,
 } as const;
