@@ -1,4 +1,4 @@
-import { Injectable } from '@nestjs/common';
+import { Injectable, Logger } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { randomUUID } from 'node:crypto';
@@ -23,6 +23,7 @@ const MAX_POLL_MS = 250;
  */
 @Injectable()
 export class AccountConcurrencyLimiter {
+  private readonly logger = new Logger(AccountConcurrencyLimiter.name);
   private readonly local = new Map<string, { active: number; waiting: (() => void)[] }>();
   private readonly perAccount: number;
   /** Identifies this process's leases (a restarted process never releases its predecessor's). */
@@ -48,7 +49,9 @@ export class AccountConcurrencyLimiter {
         return await fn();
       } finally {
         clearInterval(renew);
-        await this.release(accountId, shared);
+        // Not awaited: the caller's own follow-up (its timeline) should not wait on the slot's bookkeeping. Until the
+        // DELETE lands the slot still counts as taken, which can only make the limit stricter, never looser.
+        void this.release(accountId, shared);
       }
     } finally {
       slot.active--;
@@ -84,6 +87,9 @@ export class AccountConcurrencyLimiter {
   private async release(accountId: string, slot: number): Promise<void> {
     try {
       await this.dataSource.query('DELETE FROM crm_concurrency_slots WHERE account_id = $1 AND slot = $2 AND holder = $3', [accountId, slot, this.holder]);
+    } catch (error) {
+      // The lease runs out by itself (LEASE_SECONDS).
+      this.logger.warn({ err: error, accountId }, 'could not release a CRM concurrency slot; its lease will expire');
     } finally {
       for (const wake of this.freed.get(accountId) ?? []) wake();
     }
