@@ -28,7 +28,7 @@ export async function onboard(args: {
   spec: AccountSpec;
   adminCrmUserId: string;
 }): Promise<OnboardedAccount> {
-  const parsed = validateEnv({ LOG_LEVEL: 'warn', ...args.env, ROLE: 'api', PORT: '0' });
+  const parsed = validateEnv({ LOG_LEVEL: 'warn', OUTBOUND_ALLOW_PRIVATE: 'true', ...args.env, ROLE: 'api', PORT: '0' });
   const config = buildAppConfig(parsed, { databaseUrl: parsed.DATABASE_URL!, embedded: false, encryptionKey: parsed.ENCRYPTION_KEY!, hashKey: parsed.HASH_KEY! });
   const app = await createApp(config);
   await app.init();

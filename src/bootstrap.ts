@@ -5,6 +5,7 @@ import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { Logger } from 'nestjs-pino';
 import { AppModule } from './app.module';
 import { AllExceptionsFilter } from './common/errors/all-exceptions.filter';
+import { InputGuardPipe } from './common/http/input-guard';
 import { createValidationPipe } from './common/http/validation.pipe';
 import { consoleMiddleware } from './console/console-static';
 import { type AppConfig, buildAppConfig, runsHttpApi } from './config/app-config';
@@ -66,7 +67,8 @@ export async function createApp(config: AppConfig, options: { bufferLogs?: boole
   // Bodies above 1 MiB are refused with 413 (RingCentral notifications are a few KiB).
   app.useBodyParser('json', { limit: '1mb' });
   app.useBodyParser('urlencoded', { limit: '1mb', extended: false });
-  app.useGlobalPipes(createValidationPipe());
+  // Strings, depth and size first (iteratively), then the DTOs: a hostile body never reaches the recursive validators.
+  app.useGlobalPipes(new InputGuardPipe(), createValidationPipe());
   app.useGlobalFilters(new AllExceptionsFilter());
   // The admin console's pages (issue 15), in the processes that serve the admin API.
   if (runsHttpApi(config.app.role)) app.use(consoleMiddleware());

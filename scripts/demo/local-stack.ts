@@ -37,6 +37,8 @@ export async function startLocalStack(seed: number): Promise<DemoStack> {
       RINGCENTRAL_CLIENT_SECRET: sim.options.clientSecret,
       LOG_LEVEL: process.env.LOG_LEVEL ?? 'warn',
       SESSION_QUIET_SECONDS: '2',
+      // The simulators run on loopback, which the service refuses to call unless the operator allows it.
+      OUTBOUND_ALLOW_HOSTS: '127.0.0.0/8, ::1',
     },
     stdio: ['ignore', 'ignore', 'pipe'],
   });

@@ -232,6 +232,7 @@ describe('sample CRM call activities', () => {
         'GET /api/activities/:id': 1,
       },
       byStatus: { '200': 3, '201': 1 },
+      maxInFlightPerKey: 1,
     });
   });
 });

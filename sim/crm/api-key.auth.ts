@@ -23,6 +23,11 @@ export class ApiKeyRegistry {
     return key;
   }
 
+  /** The key is refused from now on (401), as after an admin rotates it in the CRM. */
+  revoke(key: string): void {
+    this.keys.delete(key);
+  }
+
   clear(): void {
     this.keys.clear();
   }

@@ -7,13 +7,19 @@ export interface CrmStats {
   byRoute: Record<string, number>;
   /** Responses by status code, e.g. `{"201": 3, "503": 1}`; a response cut by `lostResponseRate` has none. */
   byStatus: Record<string, number>;
+  /**
+   * The most API requests ever in progress at once for one credential (one account's key: the Authorization or
+   * X-API-Key header), counted from arrival to the end of the response. What a CRM's per-tenant concurrency limit sees.
+   */
+  maxInFlightPerKey: number;
 }
 
 const COLLECTIONS = new Set(['users', 'contacts', 'activities']);
 
 /** Counts API requests so benchmarks can report CRM requests per logged call. */
 export class RequestStats {
-  private stats: CrmStats = { total: 0, byRoute: {}, byStatus: {} };
+  private stats: CrmStats = { total: 0, byRoute: {}, byStatus: {}, maxInFlightPerKey: 0 };
+  private readonly inFlight = new Map<string, number>();
 
   /** Mount before the fault injector and auth, so rejected requests count too: they cost the CRM a request. */
   middleware(): RequestHandler {
@@ -21,10 +27,24 @@ export class RequestStats {
       this.stats.total++;
       const route = routeKey(req.method, req.originalUrl);
       this.stats.byRoute[route] = (this.stats.byRoute[route] ?? 0) + 1;
+      const key = String(req.headers.authorization ?? req.headers['x-api-key'] ?? '');
+      const now = (this.inFlight.get(key) ?? 0) + 1;
+      this.inFlight.set(key, now);
+      this.stats.maxInFlightPerKey = Math.max(this.stats.maxInFlightPerKey, now);
+      let done = false;
+      const end = (): void => {
+        if (done) return;
+        done = true;
+        const left = (this.inFlight.get(key) ?? 1) - 1;
+        if (left > 0) this.inFlight.set(key, left);
+        else this.inFlight.delete(key);
+      };
       res.on('finish', () => {
+        end();
         const status = String(res.statusCode);
         this.stats.byStatus[status] = (this.stats.byStatus[status] ?? 0) + 1;
       });
+      res.on('close', end);
       next();
     };
   }
@@ -34,7 +54,7 @@ export class RequestStats {
   }
 
   reset(): void {
-    this.stats = { total: 0, byRoute: {}, byStatus: {} };
+    this.stats = { total: 0, byRoute: {}, byStatus: {}, maxInFlightPerKey: 0 };
   }
 }
 

@@ -39,6 +39,8 @@ export interface SampleCrm {
   addContact(contact: NewContact): CrmContact;
   seed(data: SeedData): void;
   issueApiKey(): string;
+  /** Refuses `key` from now on (401): a rotated credential. */
+  revokeApiKey(key: string): void;
   users(): CrmUser[];
   contacts(): CrmContact[];
   /** Every call activity, in creation order (copies). */
@@ -111,6 +113,7 @@ export async function startSampleCrm(options: SampleCrmOptions = {}): Promise<Sa
     addContact: (contact) => store.addContact(contact),
     seed: (more) => seedStore(store, more),
     issueApiKey: () => keys.issue(),
+    revokeApiKey: (key) => keys.revoke(key),
     users: () => store.listUsers(),
     contacts: () => store.listContacts(),
     activities: () => store.listActivities(),

@@ -1,6 +1,7 @@
-import { Injectable } from '@nestjs/common';
+import { Injectable, Optional } from '@nestjs/common';
 import { CryptoService } from '../common/crypto/crypto.service';
 import { ConnectorConfigError, type ConnectorContext, type ConnectorManifest, ConnectorRegistry, type CrmConnector } from '../connectors';
+import { AccountCacheSync } from './account-cache.sync';
 import type { AccountRow } from './account.types';
 import { ServerLoggingSettingsRepository } from './server-logging-settings.repository';
 
@@ -25,7 +26,10 @@ export class ConnectorSessionService {
     private readonly registry: ConnectorRegistry,
     private readonly settings: ServerLoggingSettingsRepository,
     private readonly crypto: CryptoService,
-  ) {}
+    @Optional() private readonly sync?: AccountCacheSync,
+  ) {
+    sync?.onDrop('session', (accountId) => this.forget(accountId));
+  }
 
   async open(account: AccountRow): Promise<ConnectorSession> {
     // A config error, so the policy pauses the account (nothing is dropped) until the admin picks a connector.
@@ -44,7 +48,13 @@ export class ConnectorSessionService {
     return session;
   }
 
+  /** After the account's connector, config or credentials changed: dropped here and in every other replica. */
   invalidate(accountId: string): void {
+    this.forget(accountId);
+    this.sync?.changed('session', accountId);
+  }
+
+  private forget(accountId: string): void {
     for (const key of this.cache.keys()) if (key.startsWith(`${accountId}|`)) this.cache.delete(key);
   }
 

@@ -1,6 +1,7 @@
-import { Injectable, Logger } from '@nestjs/common';
+import { Injectable, Logger, Optional } from '@nestjs/common';
 import { JobHandler } from '../jobs/job-handler.decorator';
 import { RingCentralClient } from '../ringcentral/ringcentral.client';
+import { AccountCacheSync } from './account-cache.sync';
 import { ExtensionDirectoryCache } from './extension-directory.cache';
 import { type DirectoryEntry, ExtensionDirectoryRepository } from './extension-directory.repository';
 
@@ -28,6 +29,7 @@ export class DirectorySyncService {
     private readonly rc: RingCentralClient,
     private readonly directory: ExtensionDirectoryRepository,
     private readonly cache: ExtensionDirectoryCache,
+    @Optional() private readonly cacheSync?: AccountCacheSync,
   ) {}
 
   @JobHandler('directory.sync')
@@ -60,6 +62,7 @@ export class DirectorySyncService {
     }
     await this.directory.replaceAll(accountId, entries);
     this.cache.invalidate(accountId);
+    this.cacheSync?.changed('directory', accountId);
     this.logger.log({ accountId, extensions: entries.length }, 'extension directory synced');
     return entries.length;
   }

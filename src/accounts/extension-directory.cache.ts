@@ -1,5 +1,6 @@
-import { Injectable } from '@nestjs/common';
+import { Injectable, Optional } from '@nestjs/common';
 import { Clock } from '../common/clock';
+import { AccountCacheSync } from './account-cache.sync';
 import { type DirectoryEntry, ExtensionDirectoryRepository } from './extension-directory.repository';
 
 /** A directory read this long ago is read again. */
@@ -25,7 +26,11 @@ export class ExtensionDirectoryCache {
   constructor(
     private readonly directory: ExtensionDirectoryRepository,
     private readonly clock: Clock,
-  ) {}
+    @Optional() private readonly sync?: AccountCacheSync,
+  ) {
+    // Another replica synced the directory: read it again on next use.
+    sync?.onDrop('directory', (accountId) => this.accounts.delete(accountId));
+  }
 
   /** The entries of these extensions that the directory holds (missing ones are absent from the map). */
   async entries(accountId: string, extensionIds: Iterable<string>): Promise<Map<string, DirectoryEntry>> {

@@ -21,6 +21,9 @@ export class ExtensionDirectoryRepository {
 
   async replaceAll(accountId: string, entries: DirectoryEntry[]): Promise<void> {
     await this.dataSource.transaction(async (m) => {
+      // Two syncs of one account at once (an admin's reinitialize beside the scheduled one) would each delete the old
+      // rows and insert the same new ones: the second insert hits the primary key. One at a time per account.
+      await m.query(`SELECT pg_advisory_xact_lock(hashtext('rc_extensions:' || $1))`, [accountId]);
       await m.query('DELETE FROM rc_extensions WHERE account_id = $1', [accountId]);
       for (let i = 0; i < entries.length; i += 500) {
         const chunk = entries.slice(i, i + 500);

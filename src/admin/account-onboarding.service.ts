@@ -1,4 +1,4 @@
-import { Injectable } from '@nestjs/common';
+import { Injectable, Optional } from '@nestjs/common';
 import { EventEmitter2 } from '@nestjs/event-emitter';
 import { AccountEvents } from '../accounts/account.events';
 import { AccountsRepository } from '../accounts/accounts.repository';
@@ -7,6 +7,7 @@ import { ConnectorSessionService } from '../accounts/connector-session.service';
 import { ServerLoggingSettingsRepository } from '../accounts/server-logging-settings.repository';
 import { CryptoService } from '../common/crypto/crypto.service';
 import { AppError } from '../common/errors/app-error';
+import { OutboundGuard } from '../common/net/outbound-guard';
 import { ConnectorConfigError, ConnectorRegistry } from '../connectors';
 import { RingCentralCredentialsRepository } from '../ringcentral/ringcentral-credentials.repository';
 import { RingCentralAuthError } from '../ringcentral/ringcentral.errors';
@@ -28,6 +29,7 @@ export class AccountOnboardingService {
     private readonly sessions: ConnectorSessionService,
     private readonly crypto: CryptoService,
     private readonly events: EventEmitter2,
+    @Optional() private readonly outbound: OutboundGuard = new OutboundGuard({ allowPrivate: false, allowHosts: [] }),
   ) {}
 
   /** Logs in with the admin's JWT credential and stores it with the tokens, encrypted. */
@@ -63,6 +65,8 @@ export class AccountOnboardingService {
       if (error instanceof ConnectorConfigError) throw AppError.validation(`connector.config.${error.path}`, error.message);
       throw error;
     }
+    // Every URL the config names (CRM base URL, App Connect bridge, proxy operations) must point at an allowed address.
+    await this.outbound.assertAllowedUrlsIn(config, 'connector.config');
     await this.accounts.update(accountId, { connectorId, connectorConfig: config });
     this.sessions.invalidate(accountId);
     await this.events.emitAsync(AccountEvents.settingsChanged, { accountId });
@@ -70,6 +74,8 @@ export class AccountOnboardingService {
 
   async setServerLoggingSettings(account: AccountRow, values: Record<string, unknown>): Promise<void> {
     if (!account.connectorId) throw new AppError('CONFLICT', 'Choose a connector first (PATCH /admin/settings connector.id)', 'connector.id');
+    // A URL among the values (a proxy config's {{baseUrl}}) must point at an allowed address, checked before any request.
+    await this.outbound.assertAllowedUrlsIn(values, 'additionalFieldValues');
     const connector = this.registry.get(account.connectorId);
     const ctx = { accountId: account.rcAccountId, hashedAccountId: account.hashedAccountId, config: account.connectorConfig ?? {}, serverLoggingSettings: {} };
     const result = await connector.updateServerLoggingSettings(ctx, values);

@@ -1,3 +1,4 @@
+import { parseAllowHosts } from '../common/net/outbound-guard';
 import type { Env, Role } from './env.schema';
 
 /** Typed configuration namespaces (read with `ConfigService<AppConfig, true>`). */
@@ -21,7 +22,11 @@ export interface AppConfig {
     callLogBackfillMaxHours: number;
     /** How long after a call ends its final record (and recording) is waited for, before going on without. */
     callLogRecordWaitSeconds: number;
+    /** Raw notifications, folded party state and timelines older than this are purged by housekeeping. */
+    retentionDays: number;
   };
+  /** Where requests made for an admin (CRM, bridge, plugins) may go; see OutboundGuard. */
+  outbound: { allowPrivate: boolean; allowHosts: string[] };
   database: { url: string; embedded: boolean; dataDir: string };
   ringcentral: {
     server: string;
@@ -57,7 +62,9 @@ export function buildAppConfig(env: Env, runtime: ResolvedRuntime): AppConfig {
       callLogSyncIntervalSeconds: env.CALL_LOG_SYNC_INTERVAL_SECONDS,
       callLogBackfillMaxHours: env.CALL_LOG_BACKFILL_MAX_HOURS,
       callLogRecordWaitSeconds: env.CALL_LOG_RECORD_WAIT_SECONDS,
+      retentionDays: env.RETENTION_DAYS,
     },
+    outbound: { allowPrivate: env.OUTBOUND_ALLOW_PRIVATE, allowHosts: parseAllowHosts(env.OUTBOUND_ALLOW_HOSTS) },
     database: { url: runtime.databaseUrl, embedded: runtime.embedded, dataDir: env.DATA_DIR },
     ringcentral: {
       server: env.RINGCENTRAL_SERVER.replace(/\/+$/, ''),

@@ -64,4 +64,21 @@ describe('validateEnv', () => {
   it('lists every problem at once', () => {
     expect(problemsOf({ PORT: 'x', ROLE: 'y', LOG_LEVEL: 'loud' })).toHaveLength(3);
   });
+
+  it('takes a variable set to the empty string as unset (DATABASE_URL= from a compose file)', () => {
+    const env = validateEnv({ DATABASE_URL: '', PORT: '', ENCRYPTION_KEY: '' });
+    expect(env.DATABASE_URL).toBeUndefined();
+    expect(env.PORT).toBe(3000);
+  });
+
+  it('reads the outbound allowances and the retention period, and names a bad OUTBOUND_ALLOW_HOSTS entry', () => {
+    expect(validateEnv({})).toMatchObject({ OUTBOUND_ALLOW_PRIVATE: false, RETENTION_DAYS: 30 });
+    expect(validateEnv({ OUTBOUND_ALLOW_PRIVATE: 'true', OUTBOUND_ALLOW_HOSTS: 'crm.internal, 10.0.0.0/8 ::1', RETENTION_DAYS: '7' })).toMatchObject({
+      OUTBOUND_ALLOW_PRIVATE: true,
+      RETENTION_DAYS: 7,
+    });
+    expect(() => validateEnv({ OUTBOUND_ALLOW_HOSTS: '10.0.0.0/99' })).toThrow(/OUTBOUND_ALLOW_HOSTS/);
+    expect(() => validateEnv({ OUTBOUND_ALLOW_HOSTS: 'bad host!' })).toThrow(/OUTBOUND_ALLOW_HOSTS/);
+    expect(() => validateEnv({ RETENTION_DAYS: '0' })).toThrow(/RETENTION_DAYS/);
+  });
 });

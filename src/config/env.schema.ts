@@ -1,4 +1,6 @@
+import ipaddr from 'ipaddr.js';
 import Joi from 'joi';
+import { parseAllowHosts } from '../common/net/outbound-guard';
 
 export const ROLES = ['api', 'worker', 'all'] as const;
 export type Role = (typeof ROLES)[number];
@@ -40,6 +42,11 @@ export const envSchema = Joi.object({
   CALL_LOG_SYNC_INTERVAL_SECONDS: Joi.number().integer().min(1).max(3600).default(60),
   CALL_LOG_BACKFILL_MAX_HOURS: Joi.number().integer().min(1).max(720).default(24),
   CALL_LOG_RECORD_WAIT_SECONDS: Joi.number().integer().min(1).max(86400).default(900),
+  OUTBOUND_ALLOW_PRIVATE: Joi.boolean().truthy('1').falsy('0').default(false),
+  OUTBOUND_ALLOW_HOSTS: Joi.string()
+    .custom((value: string, helpers) => (parseAllowHosts(value).every(isHostOrCidr) ? value : helpers.error('any.invalid')))
+    .messages({ 'any.invalid': '{{#label}} must list host names, IP addresses or CIDR ranges (like 10.0.0.0/8), separated by commas' }),
+  RETENTION_DAYS: Joi.number().integer().min(1).max(3650).default(30),
 })
   .when(Joi.object({ DATABASE_URL: Joi.exist() }).unknown(), {
     then: Joi.object({
@@ -75,6 +82,22 @@ export interface Env {
   CALL_LOG_SYNC_INTERVAL_SECONDS: number;
   CALL_LOG_BACKFILL_MAX_HOURS: number;
   CALL_LOG_RECORD_WAIT_SECONDS: number;
+  OUTBOUND_ALLOW_PRIVATE: boolean;
+  OUTBOUND_ALLOW_HOSTS?: string;
+  RETENTION_DAYS: number;
+}
+
+function isHostOrCidr(entry: string): boolean {
+  const bare = entry.replace(/^\[|\]$/g, '');
+  if (entry.includes('/')) {
+    try {
+      ipaddr.parseCIDR(entry);
+      return true;
+    } catch {
+      return false;
+    }
+  }
+  return ipaddr.isValid(bare) || /^[a-z0-9]([a-z0-9-]*[a-z0-9])?(\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)*$/.test(bare);
 }
 
 export class ConfigValidationError extends Error {
@@ -86,7 +109,9 @@ export class ConfigValidationError extends Error {
 
 /** Validates the environment; every problem names its variable. Secrets are never echoed back. */
 export function validateEnv(raw: Record<string, string | undefined>): Env {
-  const { value, error } = envSchema.validate(raw, { abortEarly: false, convert: true });
+  // A variable set to the empty string is unset (what a compose file's `${DATABASE_URL}` gives when it is not set).
+  const given = Object.fromEntries(Object.entries(raw).filter(([, v]) => v !== ''));
+  const { value, error } = envSchema.validate(given, { abortEarly: false, convert: true });
   if (error) {
     throw new ConfigValidationError(error.details.map((d) => d.message.replace(/"/g, '')));
   }

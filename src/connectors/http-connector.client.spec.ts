@@ -1,4 +1,5 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { OutboundGuard } from '../common/net/outbound-guard';
 import type { AddressInfo } from 'node:net';
 import { ConnectorError } from './connector.error';
 import { HttpConnectorClient } from './http-connector.client';
@@ -64,7 +65,7 @@ describe('HttpConnectorClient', () => {
 
   it('sends JSON with query and headers, reads JSON back, and counts the request', async () => {
     const counted: string[] = [];
-    const client = new HttpConnectorClient({ onRequest: (connectorId, operation) => counted.push(`${connectorId}/${operation}`) });
+    const client = new HttpConnectorClient({ onRequest: (connectorId, operation) => counted.push(`${connectorId}/${operation}`) }, OutboundGuard.allowingAll());
     server.answer(json(201, { activity: { id: 'act_1' } }));
     const res = await client.request<{ activity: { id: string } }>({
       connectorId: 'sample-crm',
@@ -89,26 +90,26 @@ describe('HttpConnectorClient', () => {
 
   it('returns undefined for an empty body', async () => {
     server.answer((_req, res) => res.writeHead(204).end());
-    const res = await new HttpConnectorClient().request({ connectorId: 'c', operation: 'op', method: 'DELETE', url: server.url });
+    const res = await new HttpConnectorClient(undefined, OutboundGuard.allowingAll()).request({ connectorId: 'c', operation: 'op', method: 'DELETE', url: server.url });
     expect(res.body).toBeUndefined();
   });
 
   it('classifies HTTP failures, keeping Retry-After', async () => {
     server.answer(json(429, { error: 'rate_limited' }, { 'Retry-After': '4' }));
-    const error = await failure(new HttpConnectorClient().request({ connectorId: 'c', operation: 'findContact', method: 'GET', url: server.url }));
+    const error = await failure(new HttpConnectorClient(undefined, OutboundGuard.allowingAll()).request({ connectorId: 'c', operation: 'findContact', method: 'GET', url: server.url }));
     expect(error).toMatchObject({ code: 'RATE_LIMITED', retryAfterSeconds: 4, status: 429, connectorId: 'c', operation: 'findContact' });
   });
 
   it('turns a 2xx body that is not JSON into UNKNOWN', async () => {
     server.answer((_req, res) => res.writeHead(200, { 'Content-Type': 'text/html' }).end('<html>login</html>'));
-    const error = await failure(new HttpConnectorClient().request({ connectorId: 'c', operation: 'getUserList', method: 'GET', url: server.url }));
+    const error = await failure(new HttpConnectorClient(undefined, OutboundGuard.allowingAll()).request({ connectorId: 'c', operation: 'getUserList', method: 'GET', url: server.url }));
     expect(error.code).toBe('UNKNOWN');
     expect(error.message).not.toContain('login');
   });
 
   it('times out a CRM that does not answer, as TEMPORARY', async () => {
     server.answer(() => undefined); // never answers
-    const client = new HttpConnectorClient({ defaultTimeoutMs: 50 });
+    const client = new HttpConnectorClient({ defaultTimeoutMs: 50 }, OutboundGuard.allowingAll());
     const error = await failure(client.request({ connectorId: 'c', operation: 'findContact', method: 'GET', url: server.url }));
     expect(error.code).toBe('TEMPORARY');
     expect(error.message).toContain('did not answer in time');
@@ -117,7 +118,7 @@ describe('HttpConnectorClient', () => {
   it('stops when the caller aborts, as TEMPORARY', async () => {
     server.answer(() => undefined);
     const controller = new AbortController();
-    const pending = new HttpConnectorClient().request({ connectorId: 'c', operation: 'findContact', method: 'GET', url: server.url, signal: controller.signal });
+    const pending = new HttpConnectorClient(undefined, OutboundGuard.allowingAll()).request({ connectorId: 'c', operation: 'findContact', method: 'GET', url: server.url, signal: controller.signal });
     setTimeout(() => controller.abort(), 20);
     const error = await failure(pending);
     expect(error.code).toBe('TEMPORARY');
@@ -127,7 +128,7 @@ describe('HttpConnectorClient', () => {
   it('reports a refused connection as TEMPORARY', async () => {
     const closed = await startServer();
     await closed.close();
-    const error = await failure(new HttpConnectorClient().request({ connectorId: 'c', operation: 'findContact', method: 'GET', url: closed.url }));
+    const error = await failure(new HttpConnectorClient(undefined, OutboundGuard.allowingAll()).request({ connectorId: 'c', operation: 'findContact', method: 'GET', url: closed.url }));
     expect(error.code).toBe('TEMPORARY');
     expect(error.message).toContain('ECONNREFUSED');
   });
@@ -138,7 +139,39 @@ describe('HttpConnectorClient', () => {
       onRequest: () => {
         throw new Error('metrics down');
       },
-    });
+    }, OutboundGuard.allowingAll());
     await expect(client.request({ connectorId: 'c', operation: 'op', method: 'GET', url: server.url })).resolves.toMatchObject({ body: { ok: true } });
+  });
+
+  it('refuses loopback in every spelling without a request reaching the server, unless the operator allows it', async () => {
+    const port = new URL(server.url).port;
+    const strict = new HttpConnectorClient(undefined, new OutboundGuard({ allowPrivate: false, allowHosts: [] }));
+    for (const host of ['127.0.0.1', '127.1', '0x7f000001', '2130706433', 'localhost', '[::ffff:127.0.0.1]', '0.0.0.0']) {
+      const error = await failure(strict.request({ connectorId: 'c', operation: 'findContact', method: 'GET', url: `http://${host}:${port}/x` }));
+      expect([host, error.code]).toEqual([host, 'VALIDATION']);
+      expect(error.message).toMatch(/outbound requests may not reach/);
+    }
+    expect(server.seen).toHaveLength(0);
+    server.answer(json(200, { ok: true }));
+    const allowed = new HttpConnectorClient(undefined, new OutboundGuard({ allowPrivate: false, allowHosts: ['127.0.0.0/8'] }));
+    await expect(allowed.request({ connectorId: 'c', operation: 'op', method: 'GET', url: server.url })).resolves.toMatchObject({ body: { ok: true } });
+  });
+
+  it('refuses a header value HTTP cannot carry with its name, before sending', async () => {
+    const error = await failure(new HttpConnectorClient(undefined, OutboundGuard.allowingAll()).request({ connectorId: 'c', operation: 'op', method: 'GET', url: server.url, headers: { 'X-Key': 'a\r\nInjected: 1' } }));
+    expect(error.code).toBe('VALIDATION');
+    expect(error.message).toContain('X-Key');
+    expect(server.seen).toHaveLength(0);
+  });
+
+  it('stops reading an answer larger than the cap', async () => {
+    server.answer((_req, res) => {
+      res.writeHead(200, { 'Content-Type': 'application/json' });
+      const chunk = Buffer.alloc(1024 * 1024, 0x20);
+      for (let i = 0; i < 6; i += 1) res.write(chunk);
+      res.end('{}');
+    });
+    const error = await failure(new HttpConnectorClient(undefined, OutboundGuard.allowingAll()).request({ connectorId: 'c', operation: 'op', method: 'GET', url: server.url }));
+    expect(error.message).toContain('more than');
   });
 });

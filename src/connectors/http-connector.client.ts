@@ -1,7 +1,13 @@
 import { Inject, Injectable, Optional } from '@nestjs/common';
+import { blockedCause, OutboundGuard } from '../common/net/outbound-guard';
 import { ConnectorError, classifyHttpFailure, classifyNetworkFailure } from './connector.error';
 
 export const DEFAULT_CONNECTOR_TIMEOUT_MS = 10_000;
+/** RFC 9110 token and field-value (visible ASCII, space and tab; obs-text refused). */
+const HEADER_NAME = /^[!#$%&'*+.^_`|~0-9A-Za-z-]{1,256}$/;
+const HEADER_VALUE = /^[\t\x20-\x7e]{0,8192}$/;
+/** A CRM answer larger than this is a broken or hostile server, not a page of contacts. */
+export const MAX_CONNECTOR_ANSWER_BYTES = 5 * 1024 * 1024;
 
 export interface HttpConnectorClientOptions {
   /** Per-request timeout unless the request says otherwise (default 10 s). */
@@ -53,9 +59,13 @@ export class HttpConnectorClient {
   private readonly defaultTimeoutMs: number;
   private readonly onRequest?: (connectorId: string, operation: string) => void;
 
-  constructor(@Optional() @Inject(CONNECTOR_HTTP_OPTIONS) options?: HttpConnectorClientOptions) {
+  private readonly outbound: OutboundGuard;
+
+  /** Without an OutboundGuard (a connector built by hand), only public addresses are reachable. */
+  constructor(@Optional() @Inject(CONNECTOR_HTTP_OPTIONS) options?: HttpConnectorClientOptions, @Optional() outbound?: OutboundGuard) {
     this.defaultTimeoutMs = options?.defaultTimeoutMs ?? DEFAULT_CONNECTOR_TIMEOUT_MS;
     this.onRequest = options?.onRequest?.bind(options);
+    this.outbound = outbound ?? new OutboundGuard({ allowPrivate: false, allowHosts: [] });
   }
 
   async request<T = unknown>(req: ConnectorRequest): Promise<ConnectorResponse<T>> {
@@ -69,6 +79,13 @@ export class HttpConnectorClient {
       if (value !== undefined) headers[key] = value;
     }
     if (req.body !== undefined) headers['Content-Type'] = 'application/json';
+    // A header filled from a template or a credential may hold what HTTP cannot carry (CR, LF, NUL, non-Latin-1):
+    // refused here with its name, rather than as fetch's TypeError.
+    for (const [key, value] of Object.entries(headers)) {
+      if (!HEADER_NAME.test(key) || !HEADER_VALUE.test(value)) {
+        throw new ConnectorError('VALIDATION', `${connectorId} ${operation}: header ${HEADER_NAME.test(key) ? key : '(invalid name)'} holds characters an HTTP header cannot carry`, { operation, connectorId });
+      }
+    }
     const timeout = AbortSignal.timeout(req.timeoutMs ?? this.defaultTimeoutMs);
     const signal = req.signal ? AbortSignal.any([req.signal, timeout]) : timeout;
 
@@ -77,17 +94,23 @@ export class HttpConnectorClient {
     let responseHeaders: Headers;
     let text: string;
     try {
-      const res = await fetch(url, {
+      // Through the outbound guard: every connection (redirects included) goes only to an allowed, pinned address.
+      const res = await this.outbound.fetch(url, {
         method: req.method,
         headers,
         body: req.body === undefined ? undefined : JSON.stringify(req.body),
         signal,
       });
       status = res.status;
-      responseHeaders = res.headers;
+      responseHeaders = res.headers as unknown as Headers;
       // The body is read under the same signal, so a CRM that stalls mid-body also times out.
-      text = await res.text();
+      text = await readCapped(res, MAX_CONNECTOR_ANSWER_BYTES);
     } catch (error) {
+      const blocked = blockedCause(error);
+      if (blocked) throw new ConnectorError('VALIDATION', `${connectorId} ${operation}: ${blocked.message}`, { operation, connectorId, cause: error });
+      if (error instanceof AnswerTooLargeError) {
+        throw new ConnectorError('UNKNOWN', `${connectorId} ${operation}: the CRM answered with more than ${MAX_CONNECTOR_ANSWER_BYTES} bytes`, { operation, connectorId });
+      }
       throw classifyNetworkFailure(operation, error, { connectorId });
     }
     if (status < 200 || status > 299) {
@@ -103,6 +126,32 @@ export class HttpConnectorClient {
       // Metrics must never fail a CRM call.
     }
   }
+}
+
+class AnswerTooLargeError extends Error {}
+
+/** The body as text, refused once it passes `limit` bytes (declared or streamed). */
+async function readCapped(res: { headers: { get(name: string): string | null }; body: ReadableStream<Uint8Array> | null }, limit: number): Promise<string> {
+  const declared = Number(res.headers.get('content-length'));
+  if (Number.isFinite(declared) && declared > limit) {
+    await res.body?.cancel().catch(() => undefined);
+    throw new AnswerTooLargeError();
+  }
+  if (!res.body) return '';
+  const reader = res.body.getReader();
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    size += value.byteLength;
+    if (size > limit) {
+      await reader.cancel().catch(() => undefined);
+      throw new AnswerTooLargeError();
+    }
+    chunks.push(value);
+  }
+  return Buffer.concat(chunks).toString('utf8');
 }
 
 function parseJson<T>(text: string, operation: string, connectorId: string, status: number): T {

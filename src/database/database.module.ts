@@ -1,9 +1,11 @@
-import { Module } from '@nestjs/common';
+import { Global, Module } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import type { AppConfig } from '../config/app-config';
 import { dataSourceOptions } from './data-source.options';
+import { PgNotifications } from './pg-notifications';
 
+@Global()
 @Module({
   imports: [
     TypeOrmModule.forRootAsync({
@@ -14,5 +16,7 @@ import { dataSourceOptions } from './data-source.options';
       }),
     }),
   ],
+  providers: [PgNotifications],
+  exports: [PgNotifications],
 })
 export class DatabaseModule {}

@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
 import { HousekeepingService } from './housekeeping.service';
+import { RetentionService } from './retention.service';
 
-@Module({ providers: [HousekeepingService] })
+@Module({ providers: [HousekeepingService, RetentionService] })
 export class HousekeepingModule {}

@@ -8,12 +8,13 @@ import { JobHandler } from '../jobs/job-handler.decorator';
 import type { TickPayload } from '../jobs/job-names';
 import { TickScheduler } from '../jobs/tick-scheduler';
 import { HousekeepingRun } from './housekeeping-run.entity';
+import { RetentionService } from './retention.service';
 
 export const INSTANCE_ID = `${hostname()}:${process.pid}`;
 
 /**
  * The periodic maintenance tick. Each handled tick leaves a row (which replica, when), so operators — and the
- * replica test — can see that a tick ran once. Retention work of later features hangs off this tick.
+ * replica test — can see that a tick ran once. Each tick also purges data past RETENTION_DAYS (RetentionService).
  */
 @Injectable()
 export class HousekeepingService implements OnApplicationBootstrap {
@@ -23,6 +24,7 @@ export class HousekeepingService implements OnApplicationBootstrap {
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly ticks: TickScheduler,
     private readonly config: ConfigService<AppConfig, true>,
+    private readonly retention: RetentionService,
   ) {}
 
   onApplicationBootstrap(): void {
@@ -33,6 +35,7 @@ export class HousekeepingService implements OnApplicationBootstrap {
   @JobHandler('system.housekeeping')
   async run(payload: TickPayload): Promise<void> {
     await this.dataSource.getRepository(HousekeepingRun).insert({ tickAt: new Date(payload.tickAt), handledBy: INSTANCE_ID });
+    await this.retention.purge(new Date(payload.tickAt));
     this.logger.debug({ tickAt: payload.tickAt }, 'housekeeping tick handled');
   }
 }

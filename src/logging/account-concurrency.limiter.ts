@@ -1,32 +1,119 @@
-import { Injectable } from '@nestjs/common';
+import { Injectable, Logger } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { randomUUID } from 'node:crypto';
+import { hostname } from 'node:os';
+import { DataSource } from 'typeorm';
 import type { AppConfig } from '../config/app-config';
 
+/** A slot is held under a lease renewed while its conversation runs; a process that dies loses it when it runs out. */
+const LEASE_SECONDS = 30;
+const RENEW_EVERY_MS = 10_000;
+/** Waiting for a slot another replica holds: poll, backing off to this (a slot freed here wakes a waiter at once). */
+const MAX_POLL_MS = 250;
+
 /**
- * At most CRM_CONCURRENCY_PER_ACCOUNT CRM conversations per account at once in this process, so one busy account
- * cannot exhaust the CRM's own per-tenant limits (or the workers) while others wait.
+ * At most CRM_CONCURRENCY_PER_ACCOUNT CRM conversations per account at once across every replica, so one busy account
+ * cannot exceed the CRM's own per-tenant limit (or take all the workers) while others wait.
+ *
+ * Two stages: a queue in this process (so waiters here cost no database round trips), then one of the account's
+ * numbered slots in `crm_concurrency_slots`, taken with a single INSERT … ON CONFLICT that succeeds only for a free or
+ * expired slot. Leases rather than session advisory locks: pooled connections are shared by unrelated queries, and a
+ * lease survives a connection drop yet still ends for a process that crashed.
  */
 @Injectable()
 export class AccountConcurrencyLimiter {
-  private readonly slots = new Map<string, { active: number; waiting: (() => void)[] }>();
+  private readonly logger = new Logger(AccountConcurrencyLimiter.name);
+  private readonly local = new Map<string, { active: number; waiting: (() => void)[] }>();
   private readonly perAccount: number;
+  /** Identifies this process's leases (a restarted process never releases its predecessor's). */
+  private readonly holder = `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`;
+  private readonly freed = new Map<string, Set<() => void>>();
 
-  constructor(config: ConfigService<AppConfig, true>) {
+  constructor(
+    config: ConfigService<AppConfig, true>,
+    @InjectDataSource() private readonly dataSource: DataSource,
+  ) {
     this.perAccount = config.get('app', { infer: true }).crmConcurrencyPerAccount;
   }
 
   async run<T>(accountId: string, fn: () => Promise<T>): Promise<T> {
-    const slot = this.slots.get(accountId) ?? { active: 0, waiting: [] };
-    this.slots.set(accountId, slot);
+    const slot = this.local.get(accountId) ?? { active: 0, waiting: [] };
+    this.local.set(accountId, slot);
     if (slot.active >= this.perAccount) await new Promise<void>((resolve) => slot.waiting.push(resolve));
     slot.active++;
     try {
-      return await fn();
+      const shared = await this.acquire(accountId);
+      const renew = setInterval(() => void this.renew(accountId, shared), RENEW_EVERY_MS);
+      try {
+        return await fn();
+      } finally {
+        clearInterval(renew);
+        // Not awaited: the caller's own follow-up (its timeline) should not wait on the slot's bookkeeping. Until the
+        // DELETE lands the slot still counts as taken, which can only make the limit stricter, never looser.
+        void this.release(accountId, shared);
+      }
     } finally {
       slot.active--;
       const next = slot.waiting.shift();
       if (next) next();
-      else if (slot.active === 0) this.slots.delete(accountId);
+      else if (slot.active === 0) this.local.delete(accountId);
     }
+  }
+
+  /** Takes a free (or expired) slot of the account, waiting until one is. */
+  private async acquire(accountId: string): Promise<number> {
+    let pollMs = 20;
+    for (;;) {
+      const rows: { slot: number }[] = await this.dataSource.query(
+        `WITH free AS (
+           SELECT s AS slot FROM generate_series(0, $3::int - 1) s
+           WHERE NOT EXISTS (SELECT 1 FROM crm_concurrency_slots c WHERE c.account_id = $1 AND c.slot = s AND c.lease_until > now())
+           ORDER BY random() LIMIT 1
+         )
+         INSERT INTO crm_concurrency_slots (account_id, slot, holder, lease_until)
+         SELECT $1, slot, $2, now() + make_interval(secs => $4) FROM free
+         ON CONFLICT (account_id, slot) DO UPDATE SET holder = EXCLUDED.holder, lease_until = EXCLUDED.lease_until
+           WHERE crm_concurrency_slots.lease_until <= now()
+         RETURNING slot`,
+        [accountId, this.holder, this.perAccount, LEASE_SECONDS],
+      );
+      if (rows[0]) return rows[0].slot;
+      await this.waitForFree(accountId, pollMs);
+      pollMs = Math.min(MAX_POLL_MS, pollMs * 2);
+    }
+  }
+
+  private async release(accountId: string, slot: number): Promise<void> {
+    try {
+      await this.dataSource.query('DELETE FROM crm_concurrency_slots WHERE account_id = $1 AND slot = $2 AND holder = $3', [accountId, slot, this.holder]);
+    } catch (error) {
+      // The lease runs out by itself (LEASE_SECONDS).
+      this.logger.warn({ err: error, accountId }, 'could not release a CRM concurrency slot; its lease will expire');
+    } finally {
+      for (const wake of this.freed.get(accountId) ?? []) wake();
+    }
+  }
+
+  private async renew(accountId: string, slot: number): Promise<void> {
+    await this.dataSource
+      .query('UPDATE crm_concurrency_slots SET lease_until = now() + make_interval(secs => $4) WHERE account_id = $1 AND slot = $2 AND holder = $3', [accountId, slot, this.holder, LEASE_SECONDS])
+      .catch(() => undefined);
+  }
+
+  /** Resolves after `ms`, or earlier when this process frees a slot of the account. */
+  private waitForFree(accountId: string, ms: number): Promise<void> {
+    return new Promise((resolve) => {
+      const waiters = this.freed.get(accountId) ?? new Set<() => void>();
+      this.freed.set(accountId, waiters);
+      const done = (): void => {
+        clearTimeout(timer);
+        waiters.delete(done);
+        if (waiters.size === 0) this.freed.delete(accountId);
+        resolve();
+      };
+      const timer = setTimeout(done, ms + Math.floor(Math.random() * ms));
+      waiters.add(done);
+    });
   }
 }

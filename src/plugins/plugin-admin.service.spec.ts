@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { OutboundGuard } from '../common/net/outbound-guard';
 import { AppError } from '../common/errors/app-error';
 import { Cipher, type CryptoService } from '../common/crypto/crypto.service';
 import { PluginAdminService } from './plugin-admin.service';
@@ -50,7 +51,17 @@ describe('PluginAdminService.install', () => {
         return { accountId, pluginId, ...values, position: position ?? 1, license: { state: null, description: null, error: null, checkedAt: null }, tokenRefreshedAt: null, installedAt: new Date(), updatedAt: new Date() } as InstalledPlugin;
       },
     } as unknown as PluginsRepository;
-    service = new PluginAdminService(repo, client, {} as PluginLicenseService, crypto);
+    service = new PluginAdminService(repo, client, {} as PluginLicenseService, crypto, OutboundGuard.allowingAll());
+  });
+
+  it('refuses a manifest naming a loopback URL before anything is sent (the admin token least of all)', async () => {
+    service = new PluginAdminService({} as PluginsRepository, { request: async (req: PluginRequest) => (requests.push(req), answer()) } as unknown as PluginClient, {} as PluginLicenseService, crypto);
+    for (const spelling of ['http://127.1:9/x', 'http://0x7f000001/x', 'http://2130706433/x', 'http://[::1]/x', 'http://[::ffff:127.0.0.1]/x', 'http://0.0.0.0/x', 'http://10.1.2.3/x', 'http://169.254.169.254/x']) {
+      const urls = { endpointUrl: spelling, userRegisterEndpointUrl: spelling, tokenSyncUrl: spelling, licenseStatusUrl: spelling };
+      const error = await rejection(service.install(ACCOUNT, { manifest: manifest(urls), rcAccessToken: 'rc-admin-token' }));
+      expect([error.status, error.field]).toEqual([400, 'manifest.endpointUrl']);
+    }
+    expect(requests).toEqual([]);
   });
 
   it('registers the account with the plugin and stores its jwtToken encrypted; the view never shows it', async () => {

@@ -1,6 +1,7 @@
-import { Injectable } from '@nestjs/common';
+import { Injectable, Optional } from '@nestjs/common';
 import { AppError } from '../common/errors/app-error';
 import { CryptoService } from '../common/crypto/crypto.service';
+import { OutboundGuard } from '../common/net/outbound-guard';
 import { PluginCallError } from './plugin-call.error';
 import { parseConfig, parseInstallSettings, parseManifest, parsePatch, parsePluginId } from './plugin-input.validation';
 import { PluginLicenseService } from './plugin-license.service';
@@ -30,6 +31,7 @@ export class PluginAdminService {
     private readonly client: PluginClient,
     private readonly licenses: PluginLicenseService,
     private readonly crypto: CryptoService,
+    @Optional() private readonly outbound: OutboundGuard = new OutboundGuard({ allowPrivate: false, allowHosts: [] }),
   ) {}
 
   async list(accountId: string): Promise<PluginView[]> {
@@ -53,6 +55,10 @@ export class PluginAdminService {
     const settings = parseInstallSettings(input);
     if (typeof input.rcAccessToken !== 'string' || input.rcAccessToken.trim() === '') {
       throw AppError.validation('rcAccessToken', "rcAccessToken (the admin's RingCentral access token) is required");
+    }
+    // Every URL the manifest names must point at an allowed address before anything is sent, the admin's token least of all.
+    for (const [name, value] of Object.entries(manifest)) {
+      if (typeof value === 'string' && /Url$/.test(name) && value !== '') await this.outbound.assertAllowedUrl(value, `manifest.${name}`);
     }
     const jwtToken = await this.register(manifest.userRegisterEndpointUrl, input.rcAccessToken, account.rcAccountId, settings.timeoutMs);
     const installed = await this.plugins.install(

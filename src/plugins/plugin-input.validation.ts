@@ -14,7 +14,7 @@ import {
 
 // Checks of what an admin submits (install, update). Each failure is a 400 naming the field at fault.
 
-const PLUGIN_ID = /^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$/;
+export const PLUGIN_ID = /^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$/;
 
 const isObject = (value: unknown): value is Record<string, unknown> => value !== null && typeof value === 'object' && !Array.isArray(value);
 

@@ -1,4 +1,5 @@
-import { Injectable } from '@nestjs/common';
+import { Injectable, Optional } from '@nestjs/common';
+import { blockedCause, OutboundGuard } from '../common/net/outbound-guard';
 import { PluginCallError } from './plugin-call.error';
 
 /** The header App Connect plugins rotate their bearer token with (the template sets it when 7 days or less remain). */
@@ -32,10 +33,18 @@ export interface PluginResponse {
  */
 @Injectable()
 export class PluginClient {
+  private readonly outbound: OutboundGuard;
+
+  /** Without an OutboundGuard (built by hand), only public addresses are reachable. */
+  constructor(@Optional() outbound?: OutboundGuard) {
+    this.outbound = outbound ?? new OutboundGuard({ allowPrivate: false, allowHosts: [] });
+  }
+
   async request(req: PluginRequest): Promise<PluginResponse> {
-    let res: Response;
+    let res: Awaited<ReturnType<OutboundGuard['fetch']>>;
     try {
-      res = await fetch(req.url, {
+      // Through the outbound guard: the connection goes only to an allowed, pinned address.
+      res = await this.outbound.fetch(req.url, {
         method: req.method,
         redirect: 'manual',
         headers: {
@@ -49,7 +58,9 @@ export class PluginClient {
     } catch (error) {
       const name = (error as Error)?.name;
       if (name === 'TimeoutError' || name === 'AbortError') throw new PluginCallError('timeout', `${req.operation}: no answer within ${req.timeoutMs} ms`);
-      throw new PluginCallError('network', `${req.operation}: could not reach the plugin (${describeCause(error)})`);
+      const blocked = blockedCause(error);
+      if (blocked) throw new PluginCallError('network', `${req.operation}: ${blocked.message}`);
+      throw new PluginCallError('network', `${req.operation}: could not reach the plugin`);
     }
     const refreshedToken = res.headers.get(REFRESHED_TOKEN_HEADER)?.trim() || undefined;
     let text: string;
@@ -71,7 +82,7 @@ export class PluginClient {
   }
 }
 
-async function readCapped(res: Response, limit: number): Promise<string> {
+async function readCapped(res: { headers: { get(name: string): string | null }; body: ReadableStream<Uint8Array> | null }, limit: number): Promise<string> {
   const declared = Number(res.headers.get('content-length'));
   if (Number.isFinite(declared) && declared > limit) {
     await res.body?.cancel().catch(() => undefined);
@@ -92,9 +103,4 @@ async function readCapped(res: Response, limit: number): Promise<string> {
     chunks.push(value);
   }
   return Buffer.concat(chunks).toString('utf8');
-}
-
-function describeCause(error: unknown): string {
-  const cause = (error as { cause?: { code?: unknown } })?.cause;
-  return typeof cause?.code === 'string' ? cause.code : 'network error';
 }

@@ -41,6 +41,25 @@ describe('the service process (dist/src/main.js, as `npm start` runs it)', () =>
     await first.stop();
   });
 
+  it('after a SIGKILL, starts again on the same DATA_DIR by itself (the orphaned PostgreSQL is stopped and recovered)', async () => {
+    // DATABASE_URL= (empty, as a compose file gives when it is unset) means the embedded database.
+    const killed = await spawnService({ DATA_DIR: dataDir, DATABASE_URL: '' });
+    await waitForHealthy(killed);
+    const orphan = Number((await readFile(join(dataDir, 'postgres', 'postmaster.pid'), 'utf8')).split('\n')[0]);
+    killed.child.kill('SIGKILL');
+    await killed.exited;
+    // The server the dead process started is still running: this is what used to block the next start.
+    expect(() => process.kill(orphan, 0)).not.toThrow();
+
+    const restarted = await spawnService({ DATA_DIR: dataDir, LOG_LEVEL: 'info' });
+    await waitForHealthy(restarted, 60_000);
+    expect((await fetchJson(`${restarted.url}/health`)).body.status).toBe('ok');
+    expect(() => process.kill(orphan, 0)).toThrow();
+    // Ctrl-C: the application (job workers and their connections) stops before its database, so no connection is cut.
+    expect(await restarted.stop('SIGINT')).toBe(0);
+    expect(restarted.output()).not.toMatch(/terminating connection due to administrator command/);
+  });
+
   it.each([
     [{ PORT: 'abc' }, 'PORT'],
     [{ DATABASE_URL: 'nonsense' }, 'DATABASE_URL'],

@@ -24,6 +24,8 @@ export async function startTestApp(env: Record<string, string> = {}, existing?: 
     LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'warn',
     ENCRYPTION_KEY: TEST_ENCRYPTION_KEY,
     HASH_KEY: TEST_HASH_KEY,
+    // The simulators and sample CRM run on loopback (refused by default); a test that checks the refusal overrides it.
+    OUTBOUND_ALLOW_PRIVATE: 'true',
     ...env,
     DATABASE_URL: db.url,
   });

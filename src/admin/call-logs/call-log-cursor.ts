@@ -1,3 +1,5 @@
+import { parseInstant } from '../../common/http/strict-instant';
+
 /** Position after the last item of a page: its call_ended_at (microsecond text, UTC) and id. */
 export interface CallLogCursor {
   endedAt: string;
@@ -18,7 +20,7 @@ export function decodeCursor(value: string): CallLogCursor | undefined {
     const parsed: unknown = JSON.parse(Buffer.from(value, 'base64url').toString('utf8'));
     if (!Array.isArray(parsed) || parsed.length !== 2) return undefined;
     const [endedAt, id] = parsed as unknown[];
-    if (typeof endedAt !== 'string' || typeof id !== 'string' || !ENDED_AT.test(endedAt) || !UUID.test(id)) return undefined;
+    if (typeof endedAt !== 'string' || typeof id !== 'string' || !ENDED_AT.test(endedAt) || !parseInstant(endedAt) || !UUID.test(id)) return undefined;
     return { endedAt, id };
   } catch {
     return undefined;

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
 import { AppError } from '../../common/errors/app-error';
+import { parseInstant } from '../../common/http/strict-instant';
 import { JobQueue } from '../../jobs/job-queue.service';
 import { AdminCallLogRepository, type CallLogFilter, type CallLogView, type PartyView } from './admin-call-log.repository';
 import { decodeCursor, encodeCursor } from './call-log-cursor';
@@ -154,8 +155,8 @@ function toFilter(query: CallLogFilterDto): CallLogFilter {
   return {
     ...(query.status && { statuses: [query.status] }),
     ...(query.direction && { direction: query.direction }),
-    ...(query.from && { from: new Date(query.from) }),
-    ...(query.to && { to: new Date(query.to) }),
+    ...(query.from && { from: parseInstant(query.from)! }),
+    ...(query.to && { to: parseInstant(query.to)! }),
     ...(query.rcExtensionId && { rcExtensionId: query.rcExtensionId }),
     ...(query.source && { source: query.source }),
     ...(query.number && { numberPart: query.number.replace(/\D/g, '') }),

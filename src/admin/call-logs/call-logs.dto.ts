@@ -1,6 +1,7 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import { IsIn, IsInt, IsISO8601, IsNotEmpty, IsOptional, IsString, IsUUID, Matches, Max, MaxLength, Min } from 'class-validator';
+import { IsIn, IsInt, IsNotEmpty, IsOptional, IsString, IsUUID, Matches, Max, MaxLength, Min } from 'class-validator';
+import { IsInstant } from '../../common/http/strict-instant';
 
 export const CALL_LOG_STATUSES = ['pending', 'logging', 'logged', 'skipped', 'failed'] as const;
 const DIRECTIONS = ['Inbound', 'Outbound'] as const;
@@ -20,12 +21,12 @@ export class CallLogFilterDto {
 
   @ApiPropertyOptional({ description: 'Calls that ended at or after this instant (ISO 8601)', example: '2025-01-01T00:00:00Z' })
   @IsOptional()
-  @IsISO8601({ strict: true })
+  @IsInstant()
   from?: string;
 
   @ApiPropertyOptional({ description: 'Calls that ended before this instant (ISO 8601)', example: '2025-01-02T00:00:00Z' })
   @IsOptional()
-  @IsISO8601({ strict: true })
+  @IsInstant()
   to?: string;
 
   @ApiPropertyOptional({ description: "The agent's RingCentral extension id" })
@@ -33,6 +34,8 @@ export class CallLogFilterDto {
   @IsString()
   @IsNotEmpty()
   @MaxLength(64)
+  // RingCentral extension ids are digits; letters and -_ are let through for other id schemes, nothing else.
+  @Matches(/^[A-Za-z0-9_-]+$/, { message: 'rcExtensionId must be an extension id (letters, digits, - or _)' })
   rcExtensionId?: string;
 
   @ApiPropertyOptional({ enum: SOURCES, description: "events: made from telephony notifications; call-log: only RingCentral's call log showed the call (reconciled)" })

@@ -1,11 +1,20 @@
-import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post } from '@nestjs/common';
+import { Body, Controller, Delete, Get, Headers, HttpCode, Param, Patch, Post } from '@nestjs/common';
+import { ApiProperty } from '@nestjs/swagger';
+import { Matches } from 'class-validator';
 import { ApiBody, ApiNoContentResponse, ApiNotFoundResponse, ApiOkResponse, ApiOperation } from '@nestjs/swagger';
 import { PluginAdminService } from '../../plugins/plugin-admin.service';
+import { PLUGIN_ID } from '../../plugins/plugin-input.validation';
 import type { LicenseReport, PluginView } from '../../plugins/plugin.types';
 import { AdminApi } from '../auth/admin-api.decorator';
 import { CurrentAdmin, type AdminPrincipal } from '../auth/admin-principal';
 import { fetchManifest } from './manifest-url';
 import { ApiErrorDto } from '../common/api-error.dto';
+
+export class PluginIdParamDto {
+  @ApiProperty({ description: 'The plugin id it was installed under' })
+  @Matches(PLUGIN_ID, { message: 'id must be a plugin id: 1-100 letters, digits, ".", "_" or "-"' })
+  id: string;
+}
 
 const INSTALL_BODY = {
   schema: {
@@ -57,7 +66,7 @@ export class PluginsController {
   @Patch(':id')
   @ApiOperation({ summary: 'Change config, position, enabled, failurePolicy, timeoutMs or maxAttempts' })
   @ApiNotFoundResponse({ type: ApiErrorDto })
-  update(@CurrentAdmin() admin: AdminPrincipal, @Param('id') id: string, @Body() body: Record<string, unknown>): Promise<PluginView> {
+  update(@CurrentAdmin() admin: AdminPrincipal, @Param() { id }: PluginIdParamDto, @Body() body: Record<string, unknown>): Promise<PluginView> {
     return this.plugins.update(admin.account.id, id, body);
   }
 
@@ -66,7 +75,7 @@ export class PluginsController {
   @ApiOperation({ summary: 'Uninstall a plugin' })
   @ApiNoContentResponse()
   @ApiNotFoundResponse({ type: ApiErrorDto })
-  async uninstall(@CurrentAdmin() admin: AdminPrincipal, @Param('id') id: string): Promise<void> {
+  async uninstall(@CurrentAdmin() admin: AdminPrincipal, @Param() { id }: PluginIdParamDto): Promise<void> {
     await this.plugins.uninstall(admin.account.id, id);
   }
 
@@ -74,7 +83,7 @@ export class PluginsController {
   @ApiOperation({ summary: "Ask the plugin for the account's license status now" })
   @ApiOkResponse({ description: '{ pluginId, licenseStatus, licenseStatusDescription, state, checkedAt }' })
   @ApiNotFoundResponse({ type: ApiErrorDto })
-  license(@CurrentAdmin() admin: AdminPrincipal, @Param('id') id: string): Promise<LicenseReport> {
+  license(@CurrentAdmin() admin: AdminPrincipal, @Param() { id }: PluginIdParamDto): Promise<LicenseReport> {
     return this.plugins.licenseStatus(admin.account.id, id);
   }
 }

@@ -2,6 +2,7 @@ import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { ArrayMaxSize, IsArray, IsBoolean, IsIn, IsNotEmpty, IsObject, IsOptional, IsString, Matches, MaxLength, ValidateNested } from 'class-validator';
 import { LOG_DETAIL_SECTIONS } from '../../accounts/logging-settings';
+import { IsOptionalNotNull } from '../../common/http/is-optional-not-null';
 
 const MODES = ['account', 'admin-only'] as const;
 const OWNER_POLICIES = ['agent', 'admin'] as const;
@@ -11,39 +12,39 @@ const LOG_MODES = ['staged', 'single'] as const;
 
 export class FiltersDto {
   @ApiPropertyOptional({ description: 'Log inbound calls (default true)' })
-  @IsOptional()
+  @IsOptionalNotNull()
   @IsBoolean()
   inbound?: boolean;
 
   @ApiPropertyOptional({ description: 'Log outbound calls (default true)' })
-  @IsOptional()
+  @IsOptionalNotNull()
   @IsBoolean()
   outbound?: boolean;
 
   @ApiPropertyOptional({ description: 'Log calls between extensions of the account (default false)' })
-  @IsOptional()
+  @IsOptionalNotNull()
   @IsBoolean()
   internal?: boolean;
 
   @ApiPropertyOptional({ description: 'Log missed calls (default true)' })
-  @IsOptional()
+  @IsOptionalNotNull()
   @IsBoolean()
   missed?: boolean;
 
   @ApiPropertyOptional({ description: 'Log calls that went to voicemail (default true)' })
-  @IsOptional()
+  @IsOptionalNotNull()
   @IsBoolean()
   voicemail?: boolean;
 
   @ApiPropertyOptional({ type: [String], description: 'E.164 numbers whose calls are never logged', example: ['+16505550100'] })
-  @IsOptional()
+  @IsOptionalNotNull()
   @IsArray()
   @ArrayMaxSize(1000)
   @Matches(/^\+[1-9]\d{6,14}$/, { each: true, message: 'each value in $property must be an E.164 number like +16505550100' })
   blockedNumbers?: string[];
 
   @ApiPropertyOptional({ type: [String], description: 'Extension numbers whose calls are never logged', example: ['101'] })
-  @IsOptional()
+  @IsOptionalNotNull()
   @IsArray()
   @ArrayMaxSize(1000)
   @Matches(/^\d{1,16}$/, { each: true, message: 'each value in $property must be an extension number (digits)' })
@@ -52,12 +53,12 @@ export class FiltersDto {
 
 export class ContactPolicyDto {
   @ApiPropertyOptional({ enum: NO_MATCH, description: 'When no CRM contact has the number (default logWithoutContact)' })
-  @IsOptional()
+  @IsOptionalNotNull()
   @IsIn(NO_MATCH)
   noMatch?: (typeof NO_MATCH)[number];
 
   @ApiPropertyOptional({ enum: MULTI_MATCH, description: 'When several CRM contacts have the number (default first)' })
-  @IsOptional()
+  @IsOptionalNotNull()
   @IsIn(MULTI_MATCH)
   multiMatch?: (typeof MULTI_MATCH)[number];
 }
@@ -68,7 +69,7 @@ export class LogDetailsDto {
 }
 for (const section of LOG_DETAIL_SECTIONS) {
   ApiPropertyOptional({ type: Boolean })(LogDetailsDto.prototype, section);
-  IsOptional()(LogDetailsDto.prototype, section);
+  IsOptionalNotNull()(LogDetailsDto.prototype, section);
   IsBoolean()(LogDetailsDto.prototype, section);
 }
 
@@ -85,7 +86,7 @@ export class ConnectorChoiceDto {
     description: "The connector's config, checked by the connector. Omitted: the current config when the id does not change. Masked values sent back unchanged keep the stored secret.",
     example: { baseUrl: 'http://127.0.0.1:4010/api' },
   })
-  @IsOptional()
+  @IsOptionalNotNull()
   @IsObject()
   config?: Record<string, unknown>;
 }
@@ -93,24 +94,24 @@ export class ConnectorChoiceDto {
 /** PATCH /admin/settings: every field optional; nested groups are merged field by field. */
 export class PatchSettingsDto {
   @ApiPropertyOptional({ description: 'On: subscribe to RingCentral call events (409 when RingCentral or the connector is not set up). Off: unsubscribe.' })
-  @IsOptional()
+  @IsOptionalNotNull()
   @IsBoolean()
   enabled?: boolean;
 
   @ApiPropertyOptional({ enum: MODES, description: "account: every user's calls; admin-only: only the admin's" })
-  @IsOptional()
+  @IsOptionalNotNull()
   @IsIn(MODES)
   mode?: (typeof MODES)[number];
 
   @ApiPropertyOptional({ type: ConnectorChoiceDto })
-  @IsOptional()
+  @IsOptionalNotNull()
   @IsObject()
   @ValidateNested()
   @Type(() => ConnectorChoiceDto)
   connector?: ConnectorChoiceDto;
 
   @ApiPropertyOptional({ enum: OWNER_POLICIES, description: "agent: the agent's mapped CRM user owns the record; admin: always adminCrmUserId" })
-  @IsOptional()
+  @IsOptionalNotNull()
   @IsIn(OWNER_POLICIES)
   ownerPolicy?: (typeof OWNER_POLICIES)[number];
 
@@ -122,14 +123,14 @@ export class PatchSettingsDto {
   adminCrmUserId?: string | null;
 
   @ApiPropertyOptional({ type: FiltersDto })
-  @IsOptional()
+  @IsOptionalNotNull()
   @IsObject()
   @ValidateNested()
   @Type(() => FiltersDto)
   filters?: FiltersDto;
 
   @ApiPropertyOptional({ type: ContactPolicyDto })
-  @IsOptional()
+  @IsOptionalNotNull()
   @IsObject()
   @ValidateNested()
   @Type(() => ContactPolicyDto)
@@ -139,12 +140,12 @@ export class PatchSettingsDto {
     enum: LOG_MODES,
     description: "staged (default): created when the leg ends, updated once with RingCentral's call-log record; single: one create with the final record (for CRMs that allow create but not update)",
   })
-  @IsOptional()
+  @IsOptionalNotNull()
   @IsIn(LOG_MODES)
   logMode?: (typeof LOG_MODES)[number];
 
   @ApiPropertyOptional({ type: LogDetailsDto, description: `Sections of the log body: ${LOG_DETAIL_SECTIONS.join(', ')}` })
-  @IsOptional()
+  @IsOptionalNotNull()
   @IsObject()
   @ValidateNested()
   @Type(() => LogDetailsDto)

@@ -1,5 +1,6 @@
 import type { Params } from 'nestjs-pino';
 import { CORRELATION_HEADER, correlationIdFor } from '../http/correlation-id';
+import { maskPhones, sanitizingLogMethod, serializeError } from './log-sanitizer';
 
 /**
  * Everything that may carry a credential, wherever it appears in a log line. pino's redaction matches exact paths
@@ -20,6 +21,8 @@ export function loggerOptions(level: string): Params {
   return {
     pinoHttp: {
       level,
+      // Bounded lines, errors without bodies or clients hanging off them, phone numbers masked at info and above.
+      hooks: { logMethod: sanitizingLogMethod },
       redact: { paths: REDACTED_PATHS, censor: '[redacted]' },
       genReqId: (req, res) => {
         const id = correlationIdFor(req);
@@ -29,7 +32,9 @@ export function loggerOptions(level: string): Params {
       customProps: (req) => ({ correlationId: (req as { id?: unknown }).id }),
       autoLogging: { ignore: (req) => req.url === '/health' || req.url === '/metrics' },
       serializers: {
-        req: (req: { id: unknown; method: string; url: string }) => ({ id: req.id, method: req.method, url: req.url }),
+        // The request line is logged at info: its URL (a query may hold a number) is masked and bounded.
+        req: (req: { id: unknown; method: string; url: string }) => ({ id: req.id, method: req.method, url: maskPhones(String(req.url).slice(0, 2000)) }),
+        err: serializeError,
       },
     },
   };

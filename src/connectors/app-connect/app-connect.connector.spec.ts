@@ -1,4 +1,5 @@
 import { Global, Module } from '@nestjs/common';
+import { OutboundGuard } from '../../common/net/outbound-guard';
 import { Test } from '@nestjs/testing';
 import { createServer, type AddressInfo } from 'node:net';
 import { type AppConnectServer, startAppConnectServer } from '../../../sim/app-connect';
@@ -34,7 +35,7 @@ class RecordingSink implements AppConnectTokenSink {
 describe('AppConnectConnector against an OpenAPI-validating App Connect server', () => {
   let server: AppConnectServer;
   const sink = new RecordingSink();
-  const connector = new AppConnectConnector(new HttpConnectorClient(), sink);
+  const connector = new AppConnectConnector(new HttpConnectorClient(undefined, OutboundGuard.allowingAll()), sink);
 
   beforeAll(async () => {
     server = await startAppConnectServer({ users: [{ id: 'admin-1', serverLoggingSettings: { apiUsername: 'svc' } }, { id: 'admin-2' }] });

@@ -39,6 +39,11 @@ describe('proxy config validation', () => {
 
   it.each<[string, (doc: Record<string, any>) => unknown, string, RegExp]>([
     ['no meta', (d) => delete d.meta, 'meta', /is required/],
+    ['a NUL in a header value', (d) => (d.requestDefaults.defaultHeaders.Accept = 'a\u0000b'), 'requestDefaults.defaultHeaders.Accept', /visible ASCII/],
+    ['CR LF in a header value', (d) => (d.operations.findContact.headers = { 'X-Key': 'a\r\nInjected: 1' }), 'operations.findContact.headers.X-Key', /visible ASCII/],
+    ['an emoji in a header value', (d) => (d.requestDefaults.defaultHeaders['X-Team'] = 'sales 📞'), 'requestDefaults.defaultHeaders.X-Team', /visible ASCII/],
+    ['an over-long header value', (d) => (d.requestDefaults.defaultHeaders['X-Long'] = 'x'.repeat(9000)), 'requestDefaults.defaultHeaders.X-Long', /at most 8192/],
+    ['CR LF in the auth scheme', (d) => (d.auth.scheme = 'Basic\r\nX: 1'), 'auth.scheme', /visible ASCII/],
     ['no logFormat', (d) => delete d.meta.logFormat, 'meta.logFormat', /is required: one of text\/plain, text\/html, text\/markdown/],
     ['a bad logFormat', (d) => (d.meta.logFormat = 'custom'), 'meta.logFormat', /must be one of text\/plain, text\/html, text\/markdown/],
     ['an unknown phone format', (d) => (d.meta.phoneNumberFormats = ['nationl']), 'meta.phoneNumberFormats', /unknown phone number format "nationl"/],

@@ -9,7 +9,16 @@ import { isDotPath, templateProblem } from './proxy-template';
 
 export const LOG_FORMATS: readonly LogFormat[] = ['text/plain', 'text/html', 'text/markdown'];
 const METHODS = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE'];
-const HEADER_NAME = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
+const HEADER_NAME = /^[!#$%&'*+.^_`|~0-9A-Za-z-]{1,256}$/;
+/** What an HTTP header value may hold (RFC 9110 field-value without obs-text): no NUL, CR, LF, emoji or other non-ASCII. */
+const HEADER_VALUE = /^[\t\x20-\x7e]*$/;
+const MAX_HEADER_VALUE = 8192;
+
+/** A header value (template text included) that HTTP can carry, or a refusal naming `path`. */
+function headerValue(value: string, path: string): void {
+  if (value.length > MAX_HEADER_VALUE) fail(path, `must be at most ${MAX_HEADER_VALUE} characters`);
+  if (!HEADER_VALUE.test(value)) fail(path, 'may hold only visible ASCII characters, spaces and tabs (no control characters such as CR, LF or NUL, no emoji)');
+}
 const MAX_TIMEOUT_SECONDS = 300;
 
 /** Operations the service runs, with the mapping paths each one needs (non-empty) and may have. */
@@ -63,6 +72,7 @@ function stringMap(value: unknown, path: string): void {
     if (typeof item !== 'string' && typeof item !== 'number' && typeof item !== 'boolean') {
       fail(`${path}.${key}`, 'must be a string (a header value, templates allowed)');
     }
+    headerValue(String(item), `${path}.${key}`);
   }
   checkTemplates(map, path);
 }
@@ -81,11 +91,13 @@ function auth(value: unknown, path: string): void {
   const config = object(value, path, false) as ProxyAuthConfig | undefined;
   if (!config) return;
   if (config.type !== undefined && config.type !== 'apiKey' && config.type !== 'oauth') fail(`${path}.type`, 'must be "apiKey" or "oauth"');
-  optionalString(config.scheme, `${path}.scheme`);
+  const scheme = optionalString(config.scheme, `${path}.scheme`);
+  if (scheme !== undefined) headerValue(scheme, `${path}.scheme`);
   if (config.headerName !== undefined && (typeof config.headerName !== 'string' || !HEADER_NAME.test(config.headerName))) {
     fail(`${path}.headerName`, 'must be a valid HTTP header name');
   }
   if (optionalString(config.credentialTemplate, `${path}.credentialTemplate`) !== undefined) {
+    headerValue(config.credentialTemplate!, `${path}.credentialTemplate`);
     checkTemplates(config.credentialTemplate, `${path}.credentialTemplate`);
   }
   if (config.encode !== undefined && config.encode !== 'base64' && config.encode !== 'none') fail(`${path}.encode`, 'must be "base64" or "none"');

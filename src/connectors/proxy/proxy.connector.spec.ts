@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import { OutboundGuard } from '../../common/net/outbound-guard';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
@@ -80,7 +81,7 @@ const callLog = (overrides: Partial<RcCallLog> = {}): RcCallLog => ({
 });
 
 describe('ProxyConnector', () => {
-  const connector = new ProxyConnector(new HttpConnectorClient());
+  const connector = new ProxyConnector(new HttpConnectorClient(undefined, OutboundGuard.allowingAll()));
   const ctxFor = (config: unknown, serverLoggingSettings: Record<string, string>, overrides: Partial<ConnectorContext> = {}): ConnectorContext => ({
     accountId: '37439510',
     hashedAccountId: 'hashed-37439510',

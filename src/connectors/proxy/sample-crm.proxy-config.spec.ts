@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import { OutboundGuard } from '../../common/net/outbound-guard';
 import { join } from 'node:path';
 import { DEMO_API_KEY, DEMO_NUMBERS, type SampleCrm, startSampleCrm } from '../../../sim/crm';
 import { ConnectorError } from '../connector.error';
@@ -20,7 +21,7 @@ async function failure(promise: Promise<unknown>): Promise<ConnectorError> {
 
 describe('sample-crm.proxy-config.json against the sample CRM', () => {
   let crm: SampleCrm;
-  const connector = new ProxyConnector(new HttpConnectorClient());
+  const connector = new ProxyConnector(new HttpConnectorClient(undefined, OutboundGuard.allowingAll()));
 
   beforeAll(async () => {
     crm = await startSampleCrm({ apiKeys: [DEMO_API_KEY], demoData: true });

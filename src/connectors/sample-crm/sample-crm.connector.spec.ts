@@ -1,4 +1,5 @@
 import { DEMO_API_KEY, DEMO_NUMBERS, type SampleCrm, startSampleCrm } from '../../../sim/crm';
+import { OutboundGuard } from '../../common/net/outbound-guard';
 import { ConnectorConfigError } from '../connector-config.error';
 import { ConnectorError } from '../connector.error';
 import type { ConnectorContext, CreateCallLogArgs, RcCallLog } from '../crm-connector';
@@ -17,7 +18,7 @@ async function failure(promise: Promise<unknown>): Promise<ConnectorError> {
 
 describe('SampleCrmConnector against the sample CRM', () => {
   let crm: SampleCrm;
-  const connector = new SampleCrmConnector(new HttpConnectorClient());
+  const connector = new SampleCrmConnector(new HttpConnectorClient(undefined, OutboundGuard.allowingAll()));
 
   beforeAll(async () => {
     crm = await startSampleCrm({ apiKeys: [DEMO_API_KEY], demoData: true });
@@ -259,7 +260,7 @@ describe('SampleCrmConnector against the sample CRM', () => {
     });
 
     it('a CRM slower than the timeout is TEMPORARY', async () => {
-      const impatient = new SampleCrmConnector(new HttpConnectorClient({ defaultTimeoutMs: 50 }));
+      const impatient = new SampleCrmConnector(new HttpConnectorClient({ defaultTimeoutMs: 50 }, OutboundGuard.allowingAll()));
       crm.setKnobs({ latencyMs: 400 });
       const error = await failure(impatient.findContact({ ctx: ctx(), authHeader: auth(), phoneNumber: DEMO_NUMBERS.jane }));
       expect(error.code).toBe('TEMPORARY');

@@ -5,6 +5,8 @@ import { EncryptConnectorConfig1763900300000 } from './1763900300000-encrypt-con
 import { Plugins1763900400000 } from './1763900400000-plugins';
 import { WebsocketLeases1765000200000 } from './1765000200000-websocket-leases';
 import { CallRecords1765000300000 } from './1765000300000-call-records';
+import { SharedLimits1765000400000 } from './1765000400000-shared-limits';
+import { RetentionIndexes1765000400001 } from './1765000400001-retention-indexes';
 import { ConsoleSessions1765000500000 } from './1765000500000-console-sessions';
 
 /** Applied in this order; a migration, once released, is never edited (add a new one). */
@@ -16,5 +18,7 @@ export const MIGRATIONS = [
   Plugins1763900400000,
   WebsocketLeases1765000200000,
   CallRecords1765000300000,
+  SharedLimits1765000400000,
+  RetentionIndexes1765000400001,
   ConsoleSessions1765000500000,
 ];
