@@ -1,6 +1,9 @@
 import type { TelephonyStatusCode, TelephonyStatusReason } from '../../ringcentral/types';
 
-/** A party is finished once it reaches one of these (notes §3.7.1). */
+/**
+ * A party is finished once it reaches one of these (notes §3.7.1). A code RingCentral added since (kept verbatim by
+ * the parser) is not final: the party waits for a known final status, or for its call record.
+ */
 export function isFinalStatus(code: TelephonyStatusCode): boolean {
   return code === 'Disconnected' || code === 'Gone';
 }
