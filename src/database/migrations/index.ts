@@ -3,6 +3,7 @@ import { AccountsSubscriptionsIntake1763900100000 } from './1763900100000-accoun
 import { LoggingPipeline1763900200000 } from './1763900200000-logging-pipeline';
 import { EncryptConnectorConfig1763900300000 } from './1763900300000-encrypt-connector-config';
 import { Plugins1763900400000 } from './1763900400000-plugins';
+import { InboxFoldQueue1765000100000 } from './1765000100000-inbox-fold-queue';
 
 /** Applied in this order; a migration, once released, is never edited (add a new one). */
-export const MIGRATIONS = [InitialSchema1763900000000, AccountsSubscriptionsIntake1763900100000, LoggingPipeline1763900200000, EncryptConnectorConfig1763900300000, Plugins1763900400000];
+export const MIGRATIONS = [InitialSchema1763900000000, AccountsSubscriptionsIntake1763900100000, LoggingPipeline1763900200000, EncryptConnectorConfig1763900300000, Plugins1763900400000, InboxFoldQueue1765000100000];
