@@ -6,6 +6,9 @@ import { AdminTokenCache } from './auth/admin-token.cache';
 import { AdminCallLogRepository } from './call-logs/admin-call-log.repository';
 import { CallLogReportService } from './call-logs/call-log-report.service';
 import { CallLogsController } from './call-logs/call-logs.controller';
+import { AdminQuarantineRepository } from './events/admin-quarantine.repository';
+import { QuarantinedEventsController } from './events/quarantined-events.controller';
+import { QuarantinedEventsService } from './events/quarantined-events.service';
 import { PluginsController } from './plugins/plugins.controller';
 import { RingCentralCredentialsController } from './credentials/ringcentral-credentials.controller';
 import { ServerLoggingSettingsController } from './server-logging-settings/server-logging-settings.controller';
@@ -33,6 +36,7 @@ import { UserMappingsService } from './user-mappings/user-mappings.service';
     SubscriptionController,
     CallLogsController,
     PluginsController,
+    QuarantinedEventsController,
   ],
   providers: [
     AccountOnboardingService,
@@ -45,6 +49,8 @@ import { UserMappingsService } from './user-mappings/user-mappings.service';
     AdminSubscriptionService,
     AdminCallLogRepository,
     CallLogReportService,
+    AdminQuarantineRepository,
+    QuarantinedEventsService,
   ],
   exports: [AccountOnboardingService],
 })

@@ -4,6 +4,7 @@ import { AccountEvents } from '../../accounts/account.events';
 import { AccountsRepository } from '../../accounts/accounts.repository';
 import { AppError } from '../../common/errors/app-error';
 import { toAdminError } from '../common/upstream-failure';
+import { AdminQuarantineRepository } from '../events/admin-quarantine.repository';
 import { AdminSubscriptionRepository } from './admin-subscription.repository';
 import type { SubscriptionDto } from './subscription.dto';
 
@@ -14,12 +15,13 @@ export class AdminSubscriptionService {
     private readonly accounts: AccountsRepository,
     private readonly subscriptions: AdminSubscriptionRepository,
     private readonly events: EventEmitter2,
+    private readonly quarantine: AdminQuarantineRepository,
   ) {}
 
   async get(accountId: string): Promise<SubscriptionDto> {
     const subscription = await this.subscriptions.findByAccount(accountId);
     if (!subscription) throw new AppError('NOT_FOUND', 'No subscription: logging is off (PATCH /admin/settings {"enabled": true})');
-    return subscription;
+    return { ...subscription, quarantinedEvents: await this.quarantine.countByAccount(accountId) };
   }
 
   /** Deletes the subscription at RingCentral and creates a new one (the subscriptions feature does it on the event). */

@@ -18,4 +18,7 @@ export class SubscriptionDto {
 
   @ApiProperty({ type: String, nullable: true, description: 'Why it was re-created or is not active' })
   lastError: string | null;
+
+  @ApiProperty({ description: 'Notifications stored but not folded (GET /admin/events/quarantined lists them)', example: 0 })
+  quarantinedEvents: number;
 }

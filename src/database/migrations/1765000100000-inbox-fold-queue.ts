@@ -22,7 +22,7 @@ export class InboxFoldQueue1765000100000 implements MigrationInterface {
     // folded; newer ones are folded again, which is harmless (folding is idempotent: duplicates change nothing).
     await q.query(`UPDATE inbound_events SET folded_at = received_at WHERE received_at < now() - interval '1 hour'`);
     await q.query(`CREATE INDEX inbound_events_unfolded ON inbound_events (id) WHERE folded_at IS NULL AND quarantined_at IS NULL`);
-    await q.query(`CREATE INDEX inbound_events_quarantined ON inbound_events (account_id, quarantined_at DESC, id DESC) WHERE quarantined_at IS NOT NULL`);
+    await q.query(`CREATE INDEX inbound_events_quarantined ON inbound_events (account_id, id DESC) WHERE quarantined_at IS NOT NULL`);
   }
 
   async down(q: QueryRunner): Promise<void> {
