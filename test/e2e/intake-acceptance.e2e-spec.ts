@@ -162,6 +162,9 @@ describe('intake: accept what is verified, quarantine what cannot be folded (sim
         { verified, body: { ...base, uuid: `${tag}-long-party`, body: { ...base.body, parties: [{ ...party, id: `p-${'x'.repeat(4_000)}` }] } } },
         { verified, body: `{"uuid":"${tag}-big-number","subscriptionId":"${subscriptionId}","n":1e999999}` },
         { verified, body: { uuid: `${tag}-no-body`, subscriptionId } },
+        // A number JavaScript reads as 0 but PostgreSQL's numeric refuses (more than 16,383 fractional digits):
+        // it fails the batch statement, whose rows are then written one by one.
+        { verified, body: `{"uuid":"${tag}-long-fraction","subscriptionId":"${subscriptionId}","n":0.${'0'.repeat(20_000)}1}` },
       );
     }
     const innocent = Array.from({ length: 33 }, () => callBuilder(simAccount, subscriptionId).emit('customer', 'Setup').emit('agent', 'Proceeding').emit('agent', 'Disconnected'))
@@ -184,7 +187,7 @@ describe('intake: accept what is verified, quarantine what cannot be folded (sim
     // The verified hostile ones were stored, and quarantined when folded, with a reason.
     const stored = await waitFor(async () => {
       const rows = await stack.db.query(`SELECT uuid, folded_at, quarantined_at, quarantine_reason FROM inbound_events WHERE account_id = $1 AND (uuid LIKE 'v-%' OR uuid LIKE 'sha256:%')`, [accountId]);
-      return rows.length >= 9 && rows.every((r: { folded_at: Date | null; quarantined_at: Date | null }) => r.folded_at || r.quarantined_at) ? rows : undefined;
+      return rows.length >= 10 && rows.every((r: { folded_at: Date | null; quarantined_at: Date | null }) => r.folded_at || r.quarantined_at) ? rows : undefined;
     }, 30_000, 'the verified hostile notifications stored and judged');
     expect(stored.filter((r: { quarantined_at: Date | null }) => !r.quarantined_at)).toEqual([]);
     expect(stored.every((r: { quarantine_reason: string }) => r.quarantine_reason.length > 0)).toBe(true);
