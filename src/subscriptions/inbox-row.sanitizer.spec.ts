@@ -19,7 +19,7 @@ describe('toStorableInboxRow', () => {
   it('replaces U+0000 and lone surrogates in values and keys, and names the change', () => {
     const value = { ...notification, subscriptionId: 'sub\u0000', body: { ...notification.body, ['k\ud800']: ['x\udc00y', '\ud83d\ude00'] } };
     const row = toStorableInboxRow(item(value));
-    expect(row.payloadJson).not.toMatch(/\\u0000|\u0000/);
+    expect(row.payloadJson.includes('\\u0000') || row.payloadJson.includes('\u0000')).toBe(false);
     expect(JSON.parse(row.payloadJson)).toMatchObject({ subscriptionId: 'sub\ufffd', body: { 'k\ufffd': ['x\ufffdy', '\ud83d\ude00'] } });
     expect(row.intakeProblem).toMatch(/3 string\(s\) held/);
   });
