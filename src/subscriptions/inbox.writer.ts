@@ -26,6 +26,11 @@ interface Pending {
 }
 
 const MAX_BATCH = 500;
+/**
+ * Batch statements in flight at once. With one statement per batch the round trip (commit, scheduling of the
+ * event loop) is most of a batch's time, so a few overlap; more would only make batches smaller.
+ */
+const MAX_IN_FLIGHT = 3;
 /** A subscription's "last event" time is refreshed at most this often (it is bookkeeping for the admin's view). */
 const LAST_EVENT_EVERY_MS = 5_000;
 /** SQLSTATE classes that say the database or connection failed, not the data: retrying rows one by one is useless. */
@@ -33,9 +38,9 @@ const NOT_A_DATA_ERROR = /^(08|53|57|58|XX)/;
 
 /**
  * The durable inbox, which is also the fold queue (unfolded rows are claimed by EventFoldingJob). Notifications that
- * arrive together are written together: while one INSERT runs, the next requests queue up and go into the following
- * one (group commit), so a burst costs one autocommitted statement per batch. A request is answered only after its
- * row is committed.
+ * arrive together are written together: while MAX_IN_FLIGHT INSERTs run, the next requests queue up and go into the
+ * following one (group commit), so a burst costs one autocommitted statement per batch. A request is answered only
+ * after its row is committed.
  *
  * No item can fail the others: each is made storable before it joins a batch (toStorableInboxRow), and if a batch
  * statement still fails, its items are written one by one so the innocent ones succeed.
@@ -44,7 +49,7 @@ const NOT_A_DATA_ERROR = /^(08|53|57|58|XX)/;
 export class InboxWriter implements OnApplicationShutdown {
   private readonly logger = new Logger(InboxWriter.name);
   private queue: Pending[] = [];
-  private flushing = false;
+  private inFlight = 0;
   private readonly lastEventWritten = new Map<string, number>();
 
   constructor(
@@ -57,20 +62,20 @@ export class InboxWriter implements OnApplicationShutdown {
   write(item: InboundNotification): Promise<boolean> {
     return new Promise((resolve, reject) => {
       this.queue.push({ item, row: toStorableInboxRow(item), resolve, reject });
-      if (!this.flushing) void this.flush();
+      this.pump();
     });
   }
 
-  private async flush(): Promise<void> {
-    this.flushing = true;
-    try {
-      while (this.queue.length) {
-        const batch = this.queue.splice(0, MAX_BATCH);
-        await this.writeBatch(batch);
+  /** Starts batches while fewer than MAX_IN_FLIGHT run; what arrives meanwhile waits for the next one (group commit). */
+  private pump(): void {
+    while (this.inFlight < MAX_IN_FLIGHT && this.queue.length) {
+      const batch = this.queue.splice(0, MAX_BATCH);
+      this.inFlight++;
+      void this.writeBatch(batch).finally(() => {
+        this.inFlight--;
         this.touchLastEvent(batch);
-      }
-    } finally {
-      this.flushing = false;
+        this.pump();
+      });
     }
   }
 
@@ -129,7 +134,7 @@ export class InboxWriter implements OnApplicationShutdown {
   }
 
   async onApplicationShutdown(): Promise<void> {
-    while (this.flushing) await new Promise((r) => setTimeout(r, 10));
+    while (this.inFlight) await new Promise((r) => setTimeout(r, 10));
   }
 }
 
