@@ -11,7 +11,7 @@ import { JobQueue } from '../jobs/job-queue.service';
 import { type ExtensionKind, type TelephonyNotification, isTelephonyNotificationParseError, parseTelephonyNotification } from '../ringcentral/types';
 import { CallPartyRepository, type SessionKey, sessionKey } from './call-party.repository';
 import { EndedLegRepository } from './ended-leg.repository';
-import { detectEndedLeg, type EndedLeg, foldNotifications, isFinalStatus, isSessionQuiet, type PartyState, partyStateKey } from './folding';
+import { detectEndedLeg, type EndedLeg, foldNotifications, isFinalStatus, isSessionQuiet, isUnknownStatus, mayEndWhenQuiet, type PartyState, partyStateKey } from './folding';
 import { type ClaimedEvent, InboxRepository } from './inbox.repository';
 
 /** A parsed inbox row. */
@@ -183,7 +183,7 @@ export class EventFoldingJob {
 
   private async recordEndedLegs(tx: EntityManager, sessions: FoldedSession[], settling: boolean): Promise<FollowUp> {
     const followUp: FollowUp = { legsRecorded: 0, syncDirectories: new Set(), undecided: [] };
-    const ended = sessions.filter((s) => s.parties.some((p) => p.extensionId && isFinalStatus(p.status.code)));
+    const ended = sessions.filter((s) => s.parties.some((p) => mayHaveEnded(p, s.parties)));
     if (!ended.length) return followUp;
     const recorded = await this.legs.extensionsRecorded(tx, ended);
     const now = Date.now();
@@ -191,7 +191,7 @@ export class EventFoldingJob {
     const newLegs: { accountId: string; leg: EndedLeg }[] = [];
     for (const session of ended) {
       const done = recorded.get(sessionKey(session)) ?? new Set<string>();
-      const pending = session.parties.filter((p) => p.extensionId && isFinalStatus(p.status.code) && !done.has(p.extensionId));
+      const pending = session.parties.filter((p) => mayHaveEnded(p, session.parties) && !done.has(p.extensionId!));
       if (!pending.length) continue;
       const quiet = settling && isSessionQuiet(session.parties, now, quietMs);
       const entries = await this.directory.entries(session.accountId, session.parties.flatMap((p) => (p.extensionId ? [p.extensionId] : [])));
@@ -232,6 +232,17 @@ export class EventFoldingJob {
       singletonSeconds: Math.max(1, Math.ceil(quietMs / 1000)),
     });
   }
+}
+
+/**
+ * An agent-side party worth asking `detectEndedLeg` about: it ended, or it sits on a status code the spec does not
+ * know while every party of its session has ended or sits on one too (then the session's quiet period decides; a
+ * session with a party in a known live state, such as Answered, is still going on and is not settled over and over).
+ */
+function mayHaveEnded(party: PartyState, session: readonly PartyState[]): boolean {
+  if (!party.extensionId) return false;
+  if (isFinalStatus(party.status.code)) return true;
+  return isUnknownStatus(party.status.code) && session.every((p) => mayEndWhenQuiet(p.status.code));
 }
 
 /** A bounded, single-line account of an error for a log line or a stored reason (never a query's parameters). */
