@@ -247,7 +247,8 @@ export async function openCallsAndMeasure(
   const delivered = Date.now();
   await poll(async () => {
     const { rows } = await args.db.query<{ n: number }>(
-      `SELECT count(*)::int AS n FROM pgboss.job WHERE name = 'events.fold' AND state IN ('created', 'retry', 'active')`,
+      // The inbox is the fold queue: folded once no row is left unfolded.
+      `SELECT count(*)::int AS n FROM inbound_events WHERE folded_at IS NULL AND quarantined_at IS NULL`,
     );
     return rows[0]!.n === 0 ? true : undefined;
   }, args.timeoutMs, 250);

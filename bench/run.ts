@@ -347,9 +347,8 @@ async function main(): Promise<void> {
         })
       ).result;
       await stopService(api);
-      // The intake's notifications are synthetic copies: drop them and their fold jobs before anything folds.
+      // The intake's notifications are synthetic copies: drop them (the inbox is the fold queue) before anything folds.
       await sql.query('TRUNCATE inbound_events');
-      await sql.query(`DELETE FROM pgboss.job WHERE name = 'events.fold'`);
       await sql.query('VACUUM ANALYZE');
     }
 

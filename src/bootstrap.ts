@@ -1,11 +1,13 @@
 import { INestApplication } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { NestExpressApplication } from '@nestjs/platform-express';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { Logger } from 'nestjs-pino';
 import { AppModule } from './app.module';
 import { AllExceptionsFilter } from './common/errors/all-exceptions.filter';
 import { InputGuardPipe } from './common/http/input-guard';
+import { HttpFastPath } from './common/http/http-fast-path';
 import { createValidationPipe } from './common/http/validation.pipe';
 import { consoleMiddleware } from './console/console-static';
 import { type AppConfig, buildAppConfig, runsHttpApi } from './config/app-config';
@@ -64,6 +66,11 @@ export async function createApp(config: AppConfig, options: { bufferLogs?: boole
   });
   app.useLogger(app.get(Logger));
   app.disable('x-powered-by');
+  // First middleware, ahead of the body parser and the router: the RingCentral webhook (WebhookIntake).
+  const fastPath = runsHttpApi(config.app.role) ? app.get(HttpFastPath, { strict: false }) : undefined;
+  if (fastPath) {
+    app.use((req: IncomingMessage, res: ServerResponse, next: () => void) => (fastPath.matches(req) ? void fastPath.handle(req, res) : next()));
+  }
   // Bodies above 1 MiB are refused with 413 (RingCentral notifications are a few KiB).
   app.useBodyParser('json', { limit: '1mb' });
   app.useBodyParser('urlencoded', { limit: '1mb', extended: false });
@@ -87,6 +94,7 @@ export async function createApp(config: AppConfig, options: { bufferLogs?: boole
       .addBearerAuth({ type: 'http', scheme: 'bearer', description: 'RingCentral access token of an account admin' })
       .build(),
   );
+  if (fastPath) Object.assign(document.paths, fastPath.openApiPaths());
   SwaggerModule.setup('docs', app, document);
   return app;
 }

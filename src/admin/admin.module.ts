@@ -9,6 +9,9 @@ import { CallLogReportService } from './call-logs/call-log-report.service';
 import { CallLogsController } from './call-logs/call-logs.controller';
 import { OverviewController } from './overview/overview.controller';
 import { OverviewRepository } from './overview/overview.repository';
+import { AdminQuarantineRepository } from './events/admin-quarantine.repository';
+import { QuarantinedEventsController } from './events/quarantined-events.controller';
+import { QuarantinedEventsService } from './events/quarantined-events.service';
 import { PluginsController } from './plugins/plugins.controller';
 import { RingCentralCredentialsController } from './credentials/ringcentral-credentials.controller';
 import { ServerLoggingSettingsController } from './server-logging-settings/server-logging-settings.controller';
@@ -37,6 +40,7 @@ import { UserMappingsService } from './user-mappings/user-mappings.service';
     CallLogsController,
     PluginsController,
     OverviewController,
+    QuarantinedEventsController,
   ],
   providers: [
     AccountOnboardingService,
@@ -50,6 +54,8 @@ import { UserMappingsService } from './user-mappings/user-mappings.service';
     AdminCallLogRepository,
     CallLogReportService,
     OverviewRepository,
+    AdminQuarantineRepository,
+    QuarantinedEventsService,
   ],
   exports: [AccountOnboardingService],
 })

@@ -18,7 +18,7 @@ export class MetricsService {
 
   readonly webhookNotifications = new Counter({
     name: 'sscl_webhook_notifications_total',
-    help: 'RingCentral webhook requests by outcome (stored, duplicate, handshake, invalid, unauthorized).',
+    help: 'RingCentral webhook requests by outcome (stored, duplicate, handshake, invalid, unauthorized, too-large).',
     labelNames: ['outcome'] as const,
     registers: [this.registry],
   });
@@ -27,6 +27,12 @@ export class MetricsService {
     name: 'sscl_legs_ended_total',
     help: 'Agent legs detected as ended, by kind (answered, missed, voicemail, unanswered, transferred).',
     labelNames: ['kind'] as const,
+    registers: [this.registry],
+  });
+
+  readonly eventsQuarantined = new Counter({
+    name: 'sscl_events_quarantined_total',
+    help: 'Stored notifications quarantined because they could not be folded (see GET /admin/events/quarantined).',
     registers: [this.registry],
   });
 

@@ -10,8 +10,6 @@ export interface JobPayloads {
   'subscriptions.check': { accountId: string };
   /** Refresh one account's extension directory from RingCentral. */
   'directory.sync': { accountId: string };
-  /** Fold a batch of stored notifications into call state. */
-  'events.fold': { inboundEventIds: string[] };
   /** Decide the legs of a session that waited for missing notifications or a quiet period. */
   'session.settle': { accountId: string; telephonySessionId: string };
   /** Log one ended agent leg (a call_logs row) into the account's CRM. */
@@ -42,7 +40,6 @@ export const JOB_NAMES = [
   'subscriptions.watch',
   'subscriptions.check',
   'directory.sync',
-  'events.fold',
   'session.settle',
   'call.log',
   'plugins.dispatch',
@@ -57,3 +54,11 @@ export const JOB_NAMES = [
 type Missing = Exclude<JobName, (typeof JOB_NAMES)[number]>;
 const _allListed: Missing extends never ? true : Missing = true;
 void _allListed;
+
+/**
+ * Wake-up topics that are not pg-boss queues: `JobQueue.notify(topic)` wakes whoever `onWake`s it, in this process and
+ * (through PostgreSQL NOTIFY) in the others. `events.fold`: new rows in the inbox (inbound_events), which is itself
+ * the fold queue.
+ */
+export const FOLD_WAKE_TOPIC = 'events.fold';
+export type WakeTopic = JobName | typeof FOLD_WAKE_TOPIC;

@@ -5,7 +5,8 @@ import { Client } from 'pg';
 import PgBoss from 'pg-boss';
 import type { EntityManager, QueryRunner } from 'typeorm';
 import { type AppConfig, runsWorkers } from '../config/app-config';
-import { JOB_NAMES, type JobName, type JobPayloads } from './job-names';
+import { JOB_NAMES, type JobName, type JobPayloads, type WakeTopic } from './job-names';
+import { QUEUE_OPTIONS, deadLetterQueueOf } from './job-options';
 
 export interface EnqueueOptions {
   /**
@@ -15,10 +16,6 @@ export interface EnqueueOptions {
   singletonKey?: string;
   singletonSeconds?: number;
   startAfter?: Date | number;
-  retryLimit?: number;
-  /** Seconds before the first retry; doubled each time with `retryBackoff`. */
-  retryDelay?: number;
-  retryBackoff?: boolean;
   /** A deterministic id makes the enqueue idempotent: a second send with the same id is a no-op. */
   id?: string;
   /** Enqueue inside this transaction, so the job exists if and only if the transaction commits. */
@@ -36,7 +33,9 @@ export class JobQueue implements OnModuleInit, OnApplicationShutdown {
   private readonly boss: PgBoss;
   private started = false;
   private readonly workers = new Map<JobName, string[]>();
-  private readonly notifyPending = new Set<JobName>();
+  /** Local callbacks of wake-up topics that are not pg-boss queues (the inbox fold). */
+  private readonly wakeHandlers = new Map<string, (() => void)[]>();
+  private readonly notifyPending = new Set<WakeTopic>();
   /**
    * `name|singletonKey` -> end of the singleton slot this process last sent it in. pg-boss refuses a second job in
    * the same slot, so sending it again (folding asks for a session's settle on every notification) is skipped here.
@@ -66,22 +65,30 @@ export class JobQueue implements OnModuleInit, OnApplicationShutdown {
 
   async onModuleInit(): Promise<void> {
     await this.boss.start();
-    const missing = [];
-    for (const name of JOB_NAMES) if (!(await this.boss.getQueue(name))) missing.push(name);
+    const queues = new Map((await this.boss.getQueues()).map((q) => [q.name, q]));
+    const deadLetters = JOB_NAMES.map(deadLetterQueueOf);
+    const missing = [...deadLetters, ...JOB_NAMES].filter((name) => !queues.has(name));
     // Each pg-boss queue is a table partition created by DDL: replicas booting together would deadlock creating
-    // them, so creation is serialised by an advisory lock held on a dedicated connection.
+    // them, so creation is serialised by an advisory lock held on a dedicated connection. Dead-letter queues first:
+    // a queue refers to its dead-letter queue.
     if (missing.length) {
       const lock = new Client({ connectionString: this.databaseUrl, application_name: 'sscl-queues-lock' });
       await lock.connect();
       try {
         await lock.query('SELECT pg_advisory_lock($1)', [QUEUE_CREATION_LOCK_KEY]);
         for (const name of missing) {
-          if (!(await this.boss.getQueue(name))) await this.boss.createQueue(name, { name, policy: 'standard' });
+          if (!(await this.boss.getQueue(name))) await this.boss.createQueue(name, { name, policy: 'standard', ...queueOptionsOf(name) });
         }
       } finally {
         await lock.query('SELECT pg_advisory_unlock($1)', [QUEUE_CREATION_LOCK_KEY]).catch(() => undefined);
         await lock.end();
       }
+    }
+    // Queues created by an older version get the options declared now (an UPDATE of one row each, when they differ).
+    for (const name of JOB_NAMES) {
+      const existing = queues.get(name);
+      const wanted = queueOptionsOf(name);
+      if (existing && !sameQueueOptions(existing as unknown as Record<string, unknown>, wanted)) await this.boss.updateQueue(name, { name, policy: 'standard', ...wanted });
     }
     this.started = true;
   }
@@ -137,10 +144,7 @@ export class JobQueue implements OnModuleInit, OnApplicationShutdown {
 
   /** Enqueues the job of one scheduled tick; every replica computes the same id, so only one job exists. */
   async enqueueTick(name: JobName, tickAt: Date): Promise<string | null> {
-    return this.enqueue(name, { tickAt: tickAt.toISOString() } as JobPayloads[JobName], {
-      id: deterministicUuid(`${name}@${tickAt.toISOString()}`),
-      retryLimit: 0,
-    });
+    return this.enqueue(name, { tickAt: tickAt.toISOString() } as JobPayloads[JobName], { id: deterministicUuid(`${name}@${tickAt.toISOString()}`) });
   }
 
   /**
@@ -180,7 +184,7 @@ export class JobQueue implements OnModuleInit, OnApplicationShutdown {
    * Wakes the workers of a queue now instead of at their next poll: this process's directly, other replicas' through
    * PostgreSQL NOTIFY (at most one per queue every 20 ms). Call it after the transaction that enqueued committed.
    */
-  notify(name: JobName): void {
+  notify(name: WakeTopic): void {
     this.wakeLocal(name);
     if (this.notifyPending.has(name)) return;
     this.notifyPending.add(name);
@@ -195,6 +199,16 @@ export class JobQueue implements OnModuleInit, OnApplicationShutdown {
 
   private wakeLocal(name: string): void {
     for (const id of this.workers.get(name as JobName) ?? []) this.boss.notifyWorker(id);
+    for (const handler of this.wakeHandlers.get(name) ?? []) handler();
+  }
+
+  /**
+   * Calls `handler` whenever `topic` is notified, by this process or another replica (a loop that is not a pg-boss
+   * worker, such as the inbox fold, sleeps on it).
+   */
+  async onWake(topic: WakeTopic, handler: () => void): Promise<void> {
+    this.wakeHandlers.set(topic, [...(this.wakeHandlers.get(topic) ?? []), handler]);
+    await this.listen();
   }
 
   /** One LISTEN connection per worker process, for wake-ups sent by other replicas (or this one's api side). */
@@ -207,6 +221,13 @@ export class JobQueue implements OnModuleInit, OnApplicationShutdown {
     await this.listener.query(`LISTEN ${WAKE_CHANNEL}`);
   }
 
+  /** Jobs waiting in each dead-letter queue (only non-empty ones), for /metrics and /health. */
+  async deadLetterCounts(): Promise<Record<string, number>> {
+    const db = this.boss.getDb() as { executeSql(text: string, values?: unknown[]): Promise<{ rows: { name: string; n: number }[] }> };
+    const { rows } = await db.executeSql(`SELECT name, count(*)::int AS n FROM ${PG_BOSS_SCHEMA}.job WHERE name = ANY($1::text[]) GROUP BY name`, [JOB_NAMES.map(deadLetterQueueOf)]);
+    return Object.fromEntries(rows.map((r) => [r.name, r.n]));
+  }
+
   /** Oldest job waiting to run, for the health check (queue lag). */
   async oldestWaitingSeconds(): Promise<number> {
     const db = this.boss.getDb() as { executeSql(text: string, values?: unknown[]): Promise<{ rows: { age: number | null }[] }> };
@@ -215,6 +236,23 @@ export class JobQueue implements OnModuleInit, OnApplicationShutdown {
     );
     return rows[0]?.age ?? 0;
   }
+}
+
+/** pg-boss options of a queue: the declared ones for a job queue; a dead-letter queue keeps its jobs as they are. */
+function queueOptionsOf(name: string): { retryLimit: number; retryDelay: number; retryBackoff: boolean; expireInSeconds?: number; deadLetter?: string } {
+  const declared = QUEUE_OPTIONS[name as JobName] as (typeof QUEUE_OPTIONS)[JobName] | undefined;
+  if (!declared) return { retryLimit: 0, retryDelay: 0, retryBackoff: false };
+  return { ...declared, deadLetter: deadLetterQueueOf(name as JobName) };
+}
+
+function sameQueueOptions(existing: Record<string, unknown>, wanted: ReturnType<typeof queueOptionsOf>): boolean {
+  return (
+    existing.retryLimit === wanted.retryLimit &&
+    existing.retryDelay === wanted.retryDelay &&
+    existing.retryBackoff === wanted.retryBackoff &&
+    (existing.deadLetter ?? undefined) === wanted.deadLetter &&
+    (wanted.expireInSeconds === undefined || existing.expireInSeconds === wanted.expireInSeconds)
+  );
 }
 
 function executorOf(transaction: EntityManager | QueryRunner): { executeSql(text: string, values: unknown[]): Promise<{ rows: unknown[] }> } {

@@ -1,5 +1,6 @@
 import { Global, Module } from '@nestjs/common';
 import { DiscoveryModule } from '@nestjs/core';
+import { DeadLetterMetrics } from './dead-letter.metrics';
 import { JobQueue } from './job-queue.service';
 import { JobRegistry } from './job-registry';
 import { TickScheduler } from './tick-scheduler';
@@ -7,7 +8,7 @@ import { TickScheduler } from './tick-scheduler';
 @Global()
 @Module({
   imports: [DiscoveryModule],
-  providers: [JobQueue, JobRegistry, TickScheduler],
+  providers: [JobQueue, JobRegistry, TickScheduler, DeadLetterMetrics],
   exports: [JobQueue, TickScheduler],
 })
 export class JobsModule {}

@@ -156,7 +156,7 @@ export class CallLogSyncJob implements OnApplicationBootstrap {
         })),
       ]);
       // Same transaction: a reconciled row exists if and only if its logging job does.
-      await this.queue.enqueueMany('call.log', created.map(({ id }) => ({ callLogId: id })), { transaction: tx, retryLimit: 5, retryDelay: 5, retryBackoff: true });
+      await this.queue.enqueueMany('call.log', created.map(({ id }) => ({ callLogId: id })), { transaction: tx });
       return created.length;
     });
     if (reconciled) this.queue.notify('call.log');
@@ -176,8 +176,8 @@ export class CallLogSyncJob implements OnApplicationBootstrap {
         ...updates.map((id) => ({ callLogId: id, kind: 'record', detail: { decision: 'staged: update queued with the final record' } })),
         ...singles.map((id) => ({ callLogId: id, kind: 'record', detail: { decision: 'single: the final record is in (or the wait is over); logging' } })),
       ]);
-      await this.queue.enqueueMany('call.update', updates.map((callLogId) => ({ callLogId })), { transaction: tx, retryLimit: 5, retryDelay: 5, retryBackoff: true });
-      await this.queue.enqueueMany('call.log', singles.map((callLogId) => ({ callLogId })), { transaction: tx, retryLimit: 5, retryDelay: 5, retryBackoff: true });
+      await this.queue.enqueueMany('call.update', updates.map((callLogId) => ({ callLogId })), { transaction: tx });
+      await this.queue.enqueueMany('call.log', singles.map((callLogId) => ({ callLogId })), { transaction: tx });
       return { updates: updates.length, singles: singles.length };
     });
     if (queued.updates) this.queue.notify('call.update');

@@ -163,7 +163,7 @@ export class CallLoggingJob {
     const at = new Date(Date.now() + chain.retryDelayMs);
     timeline.push({ kind: 'plugin-blocked', detail: { plugin: chain.pluginId, action: 'retry', retryAt: at.toISOString(), reason: chain.reason } });
     await this.callLogs.markWaiting(leg.id, chain.reason, at, reason);
-    await this.queue.enqueue('call.log', { callLogId: leg.id }, { startAfter: at, retryLimit: 3 });
+    await this.queue.enqueue('call.log', { callLogId: leg.id }, { startAfter: at });
     this.metrics.retries.inc({ code: 'PLUGIN' });
   }
 
@@ -174,7 +174,7 @@ export class CallLoggingJob {
       case 'retry': {
         const at = new Date(Date.now() + decision.delayMs);
         await this.callLogs.markWaiting(leg.id, decision.reason, at);
-        await this.queue.enqueue('call.log', { callLogId: leg.id }, { startAfter: at, retryLimit: 3 });
+        await this.queue.enqueue('call.log', { callLogId: leg.id }, { startAfter: at });
         this.metrics.retries.inc({ code: decision.code });
         return;
       }

@@ -111,7 +111,7 @@ export class CallUpdateJob {
     const at = new Date(Date.now() + delayMs);
     timeline.push({ kind: 'update-waiting', detail: { reason, retryAt: at.toISOString() } });
     await this.callLogs.markUpdateFailed(leg.id, reason, at);
-    await this.queue.enqueue('call.update', { callLogId: leg.id, attempt: attempt + 1 }, { startAfter: at, retryLimit: 3 });
+    await this.queue.enqueue('call.update', { callLogId: leg.id, attempt: attempt + 1 }, { startAfter: at });
     this.metrics.retries.inc({ code: 'UPDATE' });
   }
 

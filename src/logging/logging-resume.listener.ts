@@ -22,7 +22,7 @@ export class LoggingResumeListener {
     if (!account?.pausedReason) return;
     await this.accounts.update(accountId, { pausedReason: null });
     const parked = await this.callLogs.findParked(accountId);
-    for (const callLogId of parked) await this.queue.enqueue('call.log', { callLogId }, { retryLimit: 5, retryDelay: 5, retryBackoff: true });
+    for (const callLogId of parked) await this.queue.enqueue('call.log', { callLogId });
     this.logger.log({ accountId, resumed: parked.length }, 'account resumed');
   }
 }

@@ -89,7 +89,7 @@ export class AsyncPluginService {
           m,
         );
         if (!task) continue;
-        await this.queue.enqueue('plugins.dispatch', { taskId: task.id }, { transaction: m, id: deterministicUuid(`plugins.dispatch:${task.id}`), retryLimit: 2, retryDelay: 5 });
+        await this.queue.enqueue('plugins.dispatch', { taskId: task.id }, { transaction: m, id: deterministicUuid(`plugins.dispatch:${task.id}`) });
         ids.push(plugin.pluginId);
       }
       return ids;

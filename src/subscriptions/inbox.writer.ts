@@ -1,7 +1,10 @@
 import { Injectable, Logger, OnApplicationShutdown } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
+import { truncateText } from '../common/text/storable-text';
+import { FOLD_WAKE_TOPIC } from '../jobs/job-names';
 import { JobQueue } from '../jobs/job-queue.service';
+import { fallbackInboxRow, type StorableInboxRow, toStorableInboxRow } from './inbox-row.sanitizer';
 import { SubscriptionRepository } from './subscription.repository';
 
 export interface InboundNotification {
@@ -9,31 +12,44 @@ export interface InboundNotification {
   accountId: string;
   rcSubscriptionId: string;
   telephonySessionId?: string;
-  /** The notification as received (JSON text): stored as is, not serialised again. */
+  /** The notification as received (JSON text): stored as is when PostgreSQL can hold it, not serialised again. */
   payloadJson: string;
+  /** `payloadJson` already parsed, when the caller has it (saves parsing it again). */
+  payload?: unknown;
 }
 
 interface Pending {
   item: InboundNotification;
+  row: StorableInboxRow;
   resolve: (stored: boolean) => void;
   reject: (error: unknown) => void;
 }
 
 const MAX_BATCH = 500;
+/**
+ * Batch statements in flight at once. With one statement per batch the round trip (commit, scheduling of the
+ * event loop) is most of a batch's time, so a few overlap; more would only make batches smaller.
+ */
+const MAX_IN_FLIGHT = 3;
 /** A subscription's "last event" time is refreshed at most this often (it is bookkeeping for the admin's view). */
 const LAST_EVENT_EVERY_MS = 5_000;
+/** SQLSTATE classes that say the database or connection failed, not the data: retrying rows one by one is useless. */
+const NOT_A_DATA_ERROR = /^(08|53|57|58|XX)/;
 
 /**
- * The durable inbox. Notifications that arrive together are written together: while one transaction commits, the
- * next requests queue up and go into the following one (group commit), so a burst costs a few transactions instead
- * of one per request. Each transaction inserts the rows (unique on uuid: duplicates are dropped) and enqueues one
- * fold job for the new ids; a request is answered only after its row is committed.
+ * The durable inbox, which is also the fold queue (unfolded rows are claimed by EventFoldingJob). Notifications that
+ * arrive together are written together: while MAX_IN_FLIGHT INSERTs run, the next requests queue up and go into the
+ * following one (group commit), so a burst costs one autocommitted statement per batch. A request is answered only
+ * after its row is committed.
+ *
+ * No item can fail the others: each is made storable before it joins a batch (toStorableInboxRow), and if a batch
+ * statement still fails, its items are written one by one so the innocent ones succeed.
  */
 @Injectable()
 export class InboxWriter implements OnApplicationShutdown {
   private readonly logger = new Logger(InboxWriter.name);
   private queue: Pending[] = [];
-  private flushing = false;
+  private inFlight = 0;
   private readonly lastEventWritten = new Map<string, number>();
 
   constructor(
@@ -45,46 +61,67 @@ export class InboxWriter implements OnApplicationShutdown {
   /** Resolves true when stored, false when it was a duplicate, once committed. */
   write(item: InboundNotification): Promise<boolean> {
     return new Promise((resolve, reject) => {
-      this.queue.push({ item, resolve, reject });
-      if (!this.flushing) void this.flush();
+      this.queue.push({ item, row: toStorableInboxRow(item), resolve, reject });
+      this.pump();
     });
   }
 
-  private async flush(): Promise<void> {
-    this.flushing = true;
-    try {
-      while (this.queue.length) {
-        const batch = this.queue.splice(0, MAX_BATCH);
-        try {
-          const storedUuids = await this.commit(batch.map((p) => p.item));
-          for (const p of batch) p.resolve(storedUuids.has(p.item.uuid));
-          this.touchLastEvent(batch);
-        } catch (error) {
-          this.logger.error({ err: error, count: batch.length }, 'could not store notifications');
-          for (const p of batch) p.reject(error);
-        }
-      }
-    } finally {
-      this.flushing = false;
+  /** Starts batches while fewer than MAX_IN_FLIGHT run; what arrives meanwhile waits for the next one (group commit). */
+  private pump(): void {
+    while (this.inFlight < MAX_IN_FLIGHT && this.queue.length) {
+      const batch = this.queue.splice(0, MAX_BATCH);
+      this.inFlight++;
+      void this.writeBatch(batch).finally(() => {
+        this.inFlight--;
+        this.touchLastEvent(batch);
+        this.pump();
+      });
     }
   }
 
-  private async commit(items: InboundNotification[]): Promise<Set<string>> {
-    const stored = await this.dataSource.transaction(async (tx) => {
-      // One JSON array parameter: the payloads go in as received, with no per-element array escaping.
-      const rows: { id: string; uuid: string }[] = await tx.query(
-        `INSERT INTO inbound_events (uuid, account_id, telephony_session_id, payload)
-         SELECT r.uuid, r.account_id, r.telephony_session_id, r.payload
-           FROM jsonb_to_recordset($1::jsonb) AS r(uuid text, account_id uuid, telephony_session_id text, payload jsonb)
-         ON CONFLICT (uuid) DO NOTHING
-         RETURNING id, uuid`,
-        [toJsonArray(items)],
-      );
-      if (rows.length) await this.jobs.enqueue('events.fold', { inboundEventIds: rows.map((r) => String(r.id)) }, { transaction: tx, retryLimit: 10, retryDelay: 2, retryBackoff: true });
-      return rows;
-    });
-    if (stored.length) this.jobs.notify('events.fold');
-    return new Set(stored.map((r) => r.uuid));
+  private async writeBatch(batch: Pending[]): Promise<void> {
+    try {
+      const stored = await this.insert(batch.map((p) => ({ accountId: p.item.accountId, row: p.row })));
+      for (const p of batch) p.resolve(stored.has(p.row.uuid));
+      if (stored.size) this.jobs.notify(FOLD_WAKE_TOPIC);
+      return;
+    } catch (error) {
+      if (NOT_A_DATA_ERROR.test(sqlState(error))) {
+        this.logger.error({ error: describe(error), count: batch.length }, 'could not store notifications');
+        for (const p of batch) p.reject(error);
+        return;
+      }
+      if (batch.length === 1) return this.writeFallback(batch[0]!, error);
+      this.logger.warn({ error: describe(error), count: batch.length }, 'a batch of notifications was refused; writing them one by one');
+    }
+    for (const p of batch) await this.writeBatch([p]);
+  }
+
+  /** Last resort for one row PostgreSQL refused: store its text only, marked for quarantine. */
+  private async writeFallback(p: Pending, cause: unknown): Promise<void> {
+    const row = fallbackInboxRow(p.row, p.item.payloadJson, describe(cause).message);
+    try {
+      const stored = await this.insert([{ accountId: p.item.accountId, row }]);
+      p.resolve(stored.has(row.uuid));
+      if (stored.size) this.jobs.notify(FOLD_WAKE_TOPIC);
+    } catch (error) {
+      this.logger.error({ error: describe(error), uuid: truncateText(row.uuid, 80) }, 'could not store a notification');
+      p.reject(error);
+    }
+  }
+
+  /** One statement, autocommitted: the rows and nothing else (the fold claims them from the table itself). */
+  private async insert(rows: { accountId: string; row: StorableInboxRow }[]): Promise<Set<string>> {
+    // One JSON array parameter: the payloads go in as received, with no per-element array escaping.
+    const inserted: { uuid: string }[] = await this.dataSource.query(
+      `INSERT INTO inbound_events (uuid, account_id, telephony_session_id, payload, intake_problem)
+       SELECT r.uuid, r.account_id, r.telephony_session_id, r.payload, r.intake_problem
+         FROM jsonb_to_recordset($1::jsonb) AS r(uuid text, account_id uuid, telephony_session_id text, payload jsonb, intake_problem text)
+       ON CONFLICT (uuid) DO NOTHING
+       RETURNING uuid`,
+      [toJsonArray(rows)],
+    );
+    return new Set(inserted.map((r) => r.uuid));
   }
 
   /** Bookkeeping for the admin's "last event" view, after the acknowledgements: never worth delaying or failing them. */
@@ -93,18 +130,32 @@ export class InboxWriter implements OnApplicationShutdown {
     const due = [...new Set(batch.map((p) => p.item.rcSubscriptionId))].filter((id) => now - (this.lastEventWritten.get(id) ?? 0) >= LAST_EVENT_EVERY_MS);
     if (!due.length) return;
     for (const id of due) this.lastEventWritten.set(id, now);
-    void this.subscriptions.touchLastEvent(due).catch((error: unknown) => this.logger.warn({ err: error }, 'could not record the last event time'));
+    void this.subscriptions.touchLastEvent(due).catch((error: unknown) => this.logger.warn({ error: describe(error) }, 'could not record the last event time'));
   }
 
   async onApplicationShutdown(): Promise<void> {
-    while (this.flushing) await new Promise((r) => setTimeout(r, 10));
+    while (this.inFlight) await new Promise((r) => setTimeout(r, 10));
   }
 }
 
-/** `[{uuid, account_id, telephony_session_id, payload}, ...]` with each payload's JSON text spliced in unchanged. */
-function toJsonArray(items: InboundNotification[]): string {
-  const rows = items.map(
-    (i) => `{"uuid":${JSON.stringify(i.uuid)},"account_id":${JSON.stringify(i.accountId)},"telephony_session_id":${JSON.stringify(i.telephonySessionId ?? null)},"payload":${i.payloadJson}}`,
+/** `[{uuid, account_id, telephony_session_id, payload, intake_problem}, ...]` with each payload's JSON text spliced in unchanged. */
+function toJsonArray(rows: { accountId: string; row: StorableInboxRow }[]): string {
+  const items = rows.map(
+    ({ accountId, row }) =>
+      `{"uuid":${JSON.stringify(row.uuid)},"account_id":${JSON.stringify(accountId)},"telephony_session_id":${JSON.stringify(row.telephonySessionId)},"intake_problem":${JSON.stringify(row.intakeProblem)},"payload":${row.payloadJson}}`,
   );
-  return `[${rows.join(',')}]`;
+  return `[${items.join(',')}]`;
+}
+
+function sqlState(error: unknown): string {
+  const code = (error as { code?: unknown } | undefined)?.code;
+  return typeof code === 'string' ? code : '';
+}
+
+/**
+ * What an error line may carry: its code and a bounded message. Never the error object itself: a failed query's
+ * error holds the statement's parameters, here the whole batch of notifications (issue: 804 kB log lines).
+ */
+function describe(error: unknown): { code: string; message: string } {
+  return { code: sqlState(error), message: truncateText(error instanceof Error ? error.message : String(error), 300) };
 }

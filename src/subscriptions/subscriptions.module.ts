@@ -1,8 +1,11 @@
 import { Module } from '@nestjs/common';
+import { HttpFastPath } from '../common/http/http-fast-path';
 import { AccountActivationListener } from './account-activation.listener';
 import { CallPartyRepository } from './call-party.repository';
 import { EndedLegRepository } from './ended-leg.repository';
 import { EventFoldingJob } from './event-folding.job';
+import { InboxFoldLoop } from './inbox-fold.loop';
+import { InboxRepository } from './inbox.repository';
 import { InboxWriter } from './inbox.writer';
 import { SubscriptionWatchJob } from './subscription-watch.job';
 import { SubscriptionRepository } from './subscription.repository';
@@ -21,7 +24,10 @@ import { WebsocketTransport } from './websocket-transport.service';
     SubscriptionWatchJob,
     WebhookVerifier,
     WebhookIntake,
+    { provide: HttpFastPath, useExisting: WebhookIntake },
     InboxWriter,
+    InboxRepository,
+    InboxFoldLoop,
     CallPartyRepository,
     EndedLegRepository,
     EventFoldingJob,

@@ -1,56 +1,52 @@
-import { Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
-import { ConfigService } from '@nestjs/config';
-import { HttpAdapterHost } from '@nestjs/core';
-import type { IncomingMessage, Server, ServerResponse } from 'node:http';
+import { Injectable, Logger } from '@nestjs/common';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import { AppError, ERROR_CODES } from '../common/errors/app-error';
 import { toErrorBody } from '../common/errors/all-exceptions.filter';
 import { CORRELATION_HEADER, correlationIdFor } from '../common/http/correlation-id';
-import { type AppConfig, runsHttpApi } from '../config/app-config';
+import { HttpFastPath } from '../common/http/http-fast-path';
+import { truncateText } from '../common/text/storable-text';
 import { MetricsService } from '../health/metrics.service';
-import { isTelephonyNotificationParseError, parseTelephonyNotification } from '../ringcentral/types';
 import { InboxWriter } from './inbox.writer';
+import { notificationEnvelope } from './notification-envelope';
+import { WEBHOOK_OPENAPI_PATHS } from './webhook-intake.openapi';
 import { WebhookVerifier } from './webhook-verifier';
 
 export const WEBHOOK_PATH = '/webhooks/ringcentral';
 /** RingCentral notifications are a few KiB; anything above this is refused with 413 unread. */
 export const MAX_NOTIFICATION_BYTES = 1024 * 1024;
 
-type RequestListener = (req: IncomingMessage, res: ServerResponse) => void;
-
 /**
  * `POST /webhooks/ringcentral`: RingCentral's WebHook delivery. Acknowledge fast, after the notification is
  * committed; no RingCentral or CRM call happens on this path.
  *
- * It is the one route answered on Node's HTTP server ahead of Express and Nest: at thousands of notifications a second
- * their per-request work (routing through every registered route, body-parser, the request logger, Nest's pipeline)
- * was ~60 % of the intake's CPU (bench/README.md). Its answers are the API's: the same error codes and bodies,
- * a correlation id on errors, 413 above 1 MiB.
+ * Acceptance: a notification whose subscription is known and whose Verification-Token matches is stored and answered
+ * 200 whatever its body holds (the fold judges it, and quarantines what it cannot fold). Refused: 401 unknown
+ * subscription or wrong token, 400 not a JSON notification envelope (`subscriptionId` and `uuid` strings), 413 above
+ * 1 MiB — and nothing is stored then. No input gets a 5xx: what PostgreSQL cannot hold is made storable first
+ * (toStorableInboxRow).
+ *
+ * It is an HttpFastPath: `createApp` mounts it as the first Express middleware, ahead of the router, body-parser and
+ * the request logger, whose per-request work was ~60 % of the intake's CPU at thousands of notifications a second
+ * (bench/README.md). Its answers are the API's: the same error codes and bodies, a correlation id on errors.
  */
 @Injectable()
-export class WebhookIntake implements OnApplicationBootstrap {
+export class WebhookIntake extends HttpFastPath {
   private readonly logger = new Logger(WebhookIntake.name);
 
   constructor(
     private readonly verifier: WebhookVerifier,
     private readonly inbox: InboxWriter,
     private readonly metrics: MetricsService,
-    private readonly adapterHost: HttpAdapterHost,
-    private readonly config: ConfigService<AppConfig, true>,
-  ) {}
-
-  onApplicationBootstrap(): void {
-    const server = this.adapterHost.httpAdapter?.getHttpServer() as Server | undefined;
-    if (server && runsHttpApi(this.config.get('app', { infer: true }).role)) this.mount(server);
+  ) {
+    super();
   }
 
-  /** Puts the intake in front of the application's own request handler on `server`. */
-  mount(server: Server): void {
-    const application = server.listeners('request') as RequestListener[];
-    server.removeAllListeners('request');
-    server.on('request', (req: IncomingMessage, res: ServerResponse) => {
-      if (req.method === 'POST' && isWebhookPath(req.url)) void this.handle(req, res);
-      else for (const listener of application) listener.call(server, req, res);
-    });
+  matches(req: IncomingMessage): boolean {
+    return req.method === 'POST' && isWebhookPath(req.url);
+  }
+
+  openApiPaths(): Record<string, unknown> {
+    return WEBHOOK_OPENAPI_PATHS;
   }
 
   async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
@@ -63,27 +59,35 @@ export class WebhookIntake implements OnApplicationBootstrap {
         res.writeHead(200, { 'Validation-Token': validationToken, 'Content-Length': '0' }).end();
         return;
       }
-      const text = await readBody(req, MAX_NOTIFICATION_BYTES);
-      const body = parseJson(text);
-      const notification = parseTelephonyNotification(body);
-      if (isTelephonyNotificationParseError(notification)) {
+      const text = await readBody(req, MAX_NOTIFICATION_BYTES).catch((error: unknown) => {
+        this.metrics.webhookNotifications.inc({ outcome: 'too-large' });
+        throw error;
+      });
+      let body: unknown;
+      let envelope;
+      try {
+        body = parseJson(text);
+        envelope = notificationEnvelope(body);
+      } catch (error) {
         this.metrics.webhookNotifications.inc({ outcome: 'invalid' });
-        this.logger.warn({ field: notification.field, error: notification.error }, 'refused a webhook notification that is not a telephony session event');
-        throw AppError.validation(notification.field, notification.error);
+        const field = error instanceof AppError ? error.field : undefined;
+        this.logger.warn({ field }, 'refused a webhook body that is not a notification envelope');
+        throw error;
       }
       const verificationToken = headerOf(req, 'verification-token');
-      const accountId = await this.verifier.verify(notification.subscriptionId, verificationToken);
+      const accountId = await this.verifier.verify(envelope.subscriptionId, verificationToken);
       if (!accountId) {
         this.metrics.webhookNotifications.inc({ outcome: 'unauthorized' });
-        this.logger.warn({ rcSubscriptionId: notification.subscriptionId, tokenPresent: Boolean(verificationToken) }, 'refused a webhook notification: unknown subscription or wrong Verification-Token');
+        this.logger.warn({ rcSubscriptionId: truncateText(envelope.subscriptionId, 80), tokenPresent: Boolean(verificationToken) }, 'refused a webhook notification: unknown subscription or wrong Verification-Token');
         throw new AppError('UNAUTHORIZED', 'Verification-Token does not match the subscription named in the notification');
       }
       const stored = await this.inbox.write({
-        uuid: notification.uuid,
+        uuid: envelope.uuid,
         accountId,
-        rcSubscriptionId: notification.subscriptionId,
-        telephonySessionId: notification.body.telephonySessionId,
+        rcSubscriptionId: envelope.subscriptionId,
+        ...(envelope.telephonySessionId !== undefined ? { telephonySessionId: envelope.telephonySessionId } : {}),
         payloadJson: text,
+        payload: body,
       });
       this.metrics.webhookNotifications.inc({ outcome: stored ? 'stored' : 'duplicate' });
       res.writeHead(200, { 'Content-Length': '0' }).end();
@@ -96,7 +100,8 @@ export class WebhookIntake implements OnApplicationBootstrap {
     const correlationId = correlationIdFor(req);
     const body = toErrorBody(error, correlationId);
     const status = ERROR_CODES[body.error.code];
-    if (status >= 500) this.logger.error({ err: error, correlationId, path: WEBHOOK_PATH }, 'request failed');
+    // A bounded line: never the error object (a failed query's error carries its parameters, i.e. notifications).
+    if (status >= 500) this.logger.error({ error: truncateText(error instanceof Error ? error.message : String(error), 300), correlationId, path: WEBHOOK_PATH }, 'request failed');
     if (res.headersSent) return;
     const json = JSON.stringify(body);
     res.writeHead(status, {

@@ -1,5 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { createHash, timingSafeEqual } from 'node:crypto';
+import { isStorableText } from '../common/text/storable-text';
+import { MAX_ID_LENGTH } from '../ringcentral/types';
 import { SubscriptionRepository } from './subscription.repository';
 
 interface Known {
@@ -24,6 +26,8 @@ export class WebhookVerifier {
   /** The account the notification belongs to, or undefined when the subscription or token does not match. */
   async verify(rcSubscriptionId: string, token: string | undefined): Promise<string | undefined> {
     if (!token) return undefined;
+    // No subscription has such an id (and PostgreSQL could not even compare it): unknown, without a query.
+    if (rcSubscriptionId.length > MAX_ID_LENGTH || !isStorableText(rcSubscriptionId)) return undefined;
     const presented = createHash('sha256').update(token, 'utf8').digest();
     let known = this.cache.get(rcSubscriptionId);
     const fresh = known && Date.now() - known.loadedAt < CACHE_MS;

@@ -25,6 +25,8 @@ function routes(callLogId: string, rcExtensionId: string): [method: string, path
     ['GET', `/admin/call-logs/${callLogId}`],
     ['POST', `/admin/call-logs/${callLogId}/retry`],
     ['POST', '/admin/call-logs/retry'],
+    ['GET', '/admin/events/quarantined'],
+    ['POST', '/admin/events/quarantined/refold'],
   ];
 }
 

@@ -17,7 +17,22 @@ describe('the application over HTTP (ROLE=all)', () => {
   it('reports database and queue health', async () => {
     const { status, body } = await fetchJson(`${t.url}/health`);
     expect(status).toBe(200);
-    expect(body.details).toMatchObject({ database: { status: 'up' }, queue: { status: 'up' } });
+    expect(body.details).toMatchObject({ database: { status: 'up' }, queue: { status: 'up', deadLetters: 0 } });
+  });
+
+  it('counts dead letters in /metrics and reports them in /health without failing it', async () => {
+    const ds = t.app.get(DataSource);
+    await ds.query(`INSERT INTO pgboss.job (name, data, state) VALUES ('call.log.dead', '{"callLogId":"x"}', 'created')`);
+    try {
+      const health = await fetchJson(`${t.url}/health`);
+      expect(health.status).toBe(200);
+      expect(health.body.details.queue).toMatchObject({ status: 'up', deadLetters: 1, deadLettersByQueue: { 'call.log.dead': 1 } });
+      const text = await (await fetch(`${t.url}/metrics`)).text();
+      expect(text).toContain('sscl_jobs_dead_letters{queue="call.log"} 1');
+      expect(text).toContain('sscl_jobs_dead_letters{queue="session.settle"} 0');
+    } finally {
+      await ds.query(`DELETE FROM pgboss.job WHERE name = 'call.log.dead'`);
+    }
   });
 
   it('serves Prometheus metrics with process metrics and the job counter', async () => {
@@ -33,6 +48,9 @@ describe('the application over HTTP (ROLE=all)', () => {
     expect((await fetch(`${t.url}/docs`)).status).toBe(200);
     const { body: doc } = await fetchJson(`${t.url}/docs-json`);
     expect(doc.paths['/health']).toBeDefined();
+    // Answered by a middleware ahead of the router, documented all the same.
+    expect(doc.paths['/webhooks/ringcentral'].post.responses).toMatchObject({ '200': expect.anything(), '400': expect.anything(), '401': expect.anything(), '413': expect.anything() });
+    expect(doc.paths['/admin/events/quarantined']).toBeDefined();
   });
 
   it('answers unknown routes with a coded 404 carrying the correlation id it echoes in a header', async () => {

@@ -189,7 +189,7 @@ function directory(extra: Record<string, ExtensionKind> = {}): ExtensionDirector
 /** Folds notifications and returns the parties of their (single) session in order of appearance. */
 function foldSession(notifications: readonly TelephonyNotification[], receivedAt?: string): PartyState[] {
   const first = notifications[0];
-  const states = foldNotifications(notifications, new Map(), receivedAt);
+  const states = foldNotifications(notifications, new Map(), { receivedAt });
   return sessionPartyStates(states.values(), first.body.parties[0].accountId, first.body.telephonySessionId);
 }
 

@@ -1,6 +1,7 @@
 import { ConfigService } from '@nestjs/config';
 import { DataSource } from 'typeorm';
 import { dataSourceOptions } from '../../src/database/data-source.options';
+import { QUEUE_OPTIONS } from '../../src/jobs/job-options';
 import { JobQueue } from '../../src/jobs/job-queue.service';
 import { createTestDatabase, type TestDatabase } from '../support/test-database';
 
@@ -72,5 +73,40 @@ describe('JobQueue facade over pg-boss (real PostgreSQL)', () => {
   it('reports the age of the oldest due job as lag', async () => {
     await dataSource.query(`UPDATE pgboss.job SET start_after = now() - interval '90 seconds' WHERE name = 'system.housekeeping' AND state = 'created'`);
     expect(await queue.oldestWaitingSeconds()).toBeGreaterThanOrEqual(89);
+  });
+
+  it('declares retry options and a dead-letter queue once per queue; jobs sent without options get them', async () => {
+    const [row] = await dataSource.query(`SELECT retry_limit, retry_delay, retry_backoff, dead_letter FROM pgboss.queue WHERE name = 'call.log'`);
+    expect(row).toEqual({ retry_limit: QUEUE_OPTIONS['call.log'].retryLimit, retry_delay: QUEUE_OPTIONS['call.log'].retryDelay, retry_backoff: true, dead_letter: 'call.log.dead' });
+    await queue.enqueue('call.log', { callLogId: '00000000-0000-4000-8000-000000000001' }, { startAfter: Date.now() + 3_600_000 });
+    const [job] = await dataSource.query(`SELECT retry_limit, retry_delay, retry_backoff, dead_letter FROM pgboss.job WHERE name = 'call.log'`);
+    expect(job).toEqual(row);
+  });
+
+  it('brings the options of a queue created by an older version up to date at boot', async () => {
+    await dataSource.query(`UPDATE pgboss.queue SET retry_limit = 2, retry_delay = 0, dead_letter = NULL WHERE name = 'directory.sync'`);
+    const config = new ConfigService({ database: { url: db.url }, app: { role: 'api', jobTimeoutSeconds: 60 } });
+    const replica = new JobQueue(config as never);
+    await replica.onModuleInit();
+    await replica.onApplicationShutdown();
+    const [row] = await dataSource.query(`SELECT retry_limit, dead_letter FROM pgboss.queue WHERE name = 'directory.sync'`);
+    expect(row).toEqual({ retry_limit: QUEUE_OPTIONS['directory.sync'].retryLimit, dead_letter: 'directory.sync.dead' });
+  });
+
+  it('moves a job that exhausted its retries to its dead-letter queue, and counts it', async () => {
+    expect(await queue.deadLetterCounts()).toEqual({});
+    await queue.work('plugins.purge', { batchSize: 1, concurrency: 1 }, async () => {
+      throw new Error('always fails');
+    });
+    await queue.enqueue('plugins.purge', { tickAt: '2030-01-01T00:03:00.000Z' });
+    const deadline = Date.now() + 30_000;
+    let counts: Record<string, number> = {};
+    while (Date.now() < deadline && !counts['plugins.purge.dead']) {
+      await new Promise((r) => setTimeout(r, 200));
+      counts = await queue.deadLetterCounts();
+    }
+    expect(counts).toEqual({ 'plugins.purge.dead': 1 });
+    const [dead] = await dataSource.query(`SELECT data FROM pgboss.job WHERE name = 'plugins.purge.dead'`);
+    expect(dead.data).toEqual({ tickAt: '2030-01-01T00:03:00.000Z' });
   });
 });

@@ -10,7 +10,6 @@ import type { BulkRetryResultDto, CallLogDetailDto, CallLogFilterDto, CallLogIte
 const DEFAULT_LIMIT = 50;
 /** Calls one bulk retry puts back to pending; more are reported with `more: true`. */
 const BULK_RETRY_LIMIT = 1000;
-const CALL_LOG_JOB_OPTIONS = { retryLimit: 5, retryDelay: 5, retryBackoff: true };
 
 function toItem(v: CallLogView): CallLogItemDto {
   return {
@@ -141,7 +140,7 @@ export class CallLogReportService {
   }
 
   private async enqueue(ids: string[], manager: EntityManager): Promise<void> {
-    for (const callLogId of ids) await this.queue.enqueue('call.log', { callLogId }, { ...CALL_LOG_JOB_OPTIONS, transaction: manager });
+    for (const callLogId of ids) await this.queue.enqueue('call.log', { callLogId }, { transaction: manager });
   }
 
   private async require(accountId: string, id: string): Promise<CallLogView> {

@@ -6,6 +6,7 @@ import { AccountsRepository } from '../../accounts/accounts.repository';
 import { AppError } from '../../common/errors/app-error';
 import type { AppConfig } from '../../config/app-config';
 import { toAdminError } from '../common/upstream-failure';
+import { AdminQuarantineRepository } from '../events/admin-quarantine.repository';
 import { AdminSubscriptionRepository } from './admin-subscription.repository';
 import type { SubscriptionDto } from './subscription.dto';
 
@@ -17,6 +18,7 @@ export class AdminSubscriptionService {
     private readonly subscriptions: AdminSubscriptionRepository,
     private readonly events: EventEmitter2,
     private readonly config: ConfigService<AppConfig, true>,
+    private readonly quarantine: AdminQuarantineRepository,
   ) {}
 
   async get(accountId: string): Promise<SubscriptionDto> {
@@ -25,6 +27,7 @@ export class AdminSubscriptionService {
     const transport = this.config.get('ringcentral', { infer: true }).transport;
     return {
       ...subscription,
+      quarantinedEvents: await this.quarantine.countByAccount(accountId),
       callLogSync: await this.subscriptions.callLogSync(accountId),
       transport,
       connection: transport === 'websocket' ? await this.subscriptions.findConnection(accountId) : null,

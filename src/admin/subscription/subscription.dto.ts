@@ -60,6 +60,9 @@ export class SubscriptionDto {
   @ApiProperty({ type: String, nullable: true, description: 'Why it was re-created or is not active' })
   lastError: string | null;
 
+  @ApiProperty({ description: 'Notifications stored but not folded (GET /admin/events/quarantined lists them)', example: 0 })
+  quarantinedEvents: number;
+
   @ApiProperty({ type: CallLogSyncDto, nullable: true, description: 'The call-log sync; null before its first run' })
   callLogSync?: CallLogSyncDto | null;
 

@@ -3,6 +3,7 @@ import { AccountsSubscriptionsIntake1763900100000 } from './1763900100000-accoun
 import { LoggingPipeline1763900200000 } from './1763900200000-logging-pipeline';
 import { EncryptConnectorConfig1763900300000 } from './1763900300000-encrypt-connector-config';
 import { Plugins1763900400000 } from './1763900400000-plugins';
+import { InboxFoldQueue1765000100000 } from './1765000100000-inbox-fold-queue';
 import { WebsocketLeases1765000200000 } from './1765000200000-websocket-leases';
 import { CallRecords1765000300000 } from './1765000300000-call-records';
 import { SharedLimits1765000400000 } from './1765000400000-shared-limits';
@@ -16,6 +17,7 @@ export const MIGRATIONS = [
   LoggingPipeline1763900200000,
   EncryptConnectorConfig1763900300000,
   Plugins1763900400000,
+  InboxFoldQueue1765000100000,
   WebsocketLeases1765000200000,
   CallRecords1765000300000,
   SharedLimits1765000400000,

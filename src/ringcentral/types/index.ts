@@ -9,12 +9,13 @@ export type {
   TelephonyPeerId,
   TelephonyRecording,
   TelephonySessionEventBody,
+  KnownTelephonyStatusCode,
   TelephonyStatusCode,
   TelephonyStatusReason,
   TelephonyUiCallInfo,
 } from './telephony-event.types';
-export { TELEPHONY_STATUS_CODES, normalizeStatusCode } from './telephony-event.types';
-export { isTelephonyNotificationParseError, parseTelephonyNotification } from './telephony-notification.parser';
+export { TELEPHONY_STATUS_CODES, canonicalStatusCode, normalizeStatusCode } from './telephony-event.types';
+export { MAX_ID_LENGTH, isTelephonyNotificationParseError, parseTelephonyNotification } from './telephony-notification.parser';
 export type {
   CallLogAction,
   CallLogBilling,

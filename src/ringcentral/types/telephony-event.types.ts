@@ -20,15 +20,26 @@ export const TELEPHONY_STATUS_CODES = [
 ] as const;
 
 /** Canonical spelling; the parser maps any casing (`VoiceMail`, `voicemail`) onto it. */
-export type TelephonyStatusCode = (typeof TELEPHONY_STATUS_CODES)[number];
+export type KnownTelephonyStatusCode = (typeof TELEPHONY_STATUS_CODES)[number];
 
-const STATUS_BY_LOWER_CASE: ReadonlyMap<string, TelephonyStatusCode> = new Map(
+/**
+ * A party's status code: one of the spec's, in canonical spelling, or a code the platform added since, kept as it
+ * came (RingCentral changes its payloads without notice; such a party simply does not count as ended).
+ */
+export type TelephonyStatusCode = KnownTelephonyStatusCode | (string & {});
+
+const STATUS_BY_LOWER_CASE: ReadonlyMap<string, KnownTelephonyStatusCode> = new Map(
   TELEPHONY_STATUS_CODES.map((code) => [code.toLowerCase(), code]),
 );
 
 /** Case-insensitive lookup (notes §3.4: `Voicemail` vs `VoiceMail`); undefined for codes the spec does not know. */
-export function normalizeStatusCode(code: string): TelephonyStatusCode | undefined {
+export function normalizeStatusCode(code: string): KnownTelephonyStatusCode | undefined {
   return STATUS_BY_LOWER_CASE.get(code.toLowerCase());
+}
+
+/** The canonical spelling of a known code, or the code as it came. */
+export function canonicalStatusCode(code: string): TelephonyStatusCode {
+  return normalizeStatusCode(code) ?? code;
 }
 
 /** Disconnect / Gone reasons of the spec (notes §3.3). A normal hang-up has no reason at all. */
@@ -163,11 +174,11 @@ export interface TelephonyNotification {
   uuid: string;
   /** The filter path matched: the extension path for extension parties, the account path for PSTN parties. */
   event: string;
-  /** When the notification was sent. */
-  timestamp: string;
+  /** When the notification was sent (not needed for folding: absent when missing or malformed). */
+  timestamp?: string;
   subscriptionId: string;
-  /** Extension id of the subscription owner, not of the party. */
-  ownerId: string;
+  /** Extension id of the subscription owner, not of the party (absent when missing or malformed). */
+  ownerId?: string;
   body: TelephonySessionEventBody;
 }
 

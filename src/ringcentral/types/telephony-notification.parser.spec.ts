@@ -63,7 +63,6 @@ describe('parseTelephonyNotification', () => {
   it.each<[string, (e: Record<string, any>) => void]>([
     ['uuid', (e) => delete e.uuid],
     ['subscriptionId', (e) => (e.subscriptionId = 7)],
-    ['timestamp', (e) => (e.timestamp = 'soon')],
     ['body', (e) => (e.body = [])],
     ['body.sequence', (e) => (e.body.sequence = '2')],
     ['body.sequence', (e) => (e.body.sequence = 2.5)],
@@ -73,10 +72,15 @@ describe('parseTelephonyNotification', () => {
     ['body.parties[0].id', (e) => delete e.body.parties[0].id],
     ['body.parties[0].direction', (e) => (e.body.parties[0].direction = 'inbound')],
     ['body.parties[0].status', (e) => delete e.body.parties[0].status],
-    ['body.parties[0].status.code', (e) => (e.body.parties[0].status.code = 'Ringing')],
-    ['body.parties[0].missedCall', (e) => (e.body.parties[0].missedCall = 'no')],
-    ['body.parties[0].recordings', (e) => (e.body.parties[0].recordings = { id: '1' })],
-    ['body.parties[0].from.phoneNumber', (e) => (e.body.parties[0].from.phoneNumber = 14083388064)],
+    ['body.parties[0].status.code', (e) => (e.body.parties[0].status.code = '')],
+    ['body.parties[0].extensionId', (e) => (e.body.parties[0].extensionId = { id: 1 })],
+    ['body.sequence', (e) => (e.body.sequence = 2 ** 31)],
+    ['body.eventTime', (e) => (e.body.eventTime = 'Tue Mar 01 2024')],
+    ['uuid', (e) => (e.uuid = 'u'.repeat(10_000))],
+    ['body.telephonySessionId', (e) => (e.body.telephonySessionId = 's-' + 'x'.repeat(4_000))],
+    ['body.parties[0].id', (e) => (e.body.parties[0].id = 'p-' + 'x'.repeat(4_000))],
+    ['subscriptionId', (e) => (e.subscriptionId = 'sub\u0000id')],
+    ['body.telephonySessionId', (e) => (e.body.telephonySessionId = 's-\ud800')],
   ])('names the bad field %s', (field, edit) => {
     expect(parseTelephonyNotification(realEventWith(edit))).toEqual({ field, error: expect.any(String) });
   });
@@ -127,6 +131,51 @@ describe('parseTelephonyNotification', () => {
       queueCall: true,
       recordings: [{ id: '1662272004', active: true }],
       status: { code: 'Gone', reason: 'AttendedTransfer', peerId: { telephonySessionId: 's-2', partyId: 'p-2-1' } },
+    });
+  });
+
+  describe('lenient where RingCentral may change without notice', () => {
+    it('keeps an unknown status code as it came', () => {
+      const event = parsed(realEventWith((e) => (e.body.parties[0].status.code = 'Screening')));
+      expect(event.body.parties[0].status.code).toBe('Screening');
+    });
+
+    it('drops optional fields of the wrong type or of absurd length instead of refusing the notification', () => {
+      const event = parsed(
+        realEventWith((e) => {
+          Object.assign(e.body.parties[0], { missedCall: 'no', recordings: { id: '1' }, queueCall: 3, uiCallInfo: 'x', park: [] });
+          e.body.parties[0].from = { phoneNumber: 14083388064, name: 'n'.repeat(5000) };
+          e.body.parties[0].status.reason = { why: 'object' };
+          e.body.origin = 'Call';
+          e.timestamp = 'soon';
+          e.ownerId = ['x'];
+          e.somethingNew = { nested: true };
+        }),
+      );
+      const party = event.body.parties[0];
+      expect(party).toMatchObject({ missedCall: false, from: {} });
+      expect(party).not.toHaveProperty('recordings');
+      expect(party).not.toHaveProperty('queueCall');
+      expect(party.status).not.toHaveProperty('reason');
+      expect(event).not.toHaveProperty('timestamp');
+      expect(event).not.toHaveProperty('ownerId');
+      expect(event).not.toHaveProperty('somethingNew');
+      expect(event.body).not.toHaveProperty('origin');
+    });
+
+    it('tolerates a party with no from and no to', () => {
+      const event = parsed(
+        realEventWith((e) => {
+          delete e.body.parties[0].from;
+          delete e.body.parties[0].to;
+        }),
+      );
+      expect(event.body.parties[0]).toMatchObject({ from: {}, to: {} });
+    });
+
+    it('drops malformed recordings one by one', () => {
+      const event = parsed(realEventWith((e) => (e.body.parties[0].recordings = [{ id: '1', active: true }, 'bad', { active: true }])));
+      expect(event.body.parties[0].recordings).toEqual([{ id: '1', active: true }]);
     });
   });
 });

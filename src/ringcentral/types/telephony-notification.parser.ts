@@ -9,8 +9,9 @@ import {
   type TelephonyRecording,
   type TelephonySessionEventBody,
   type TelephonyUiCallInfo,
-  normalizeStatusCode,
+  canonicalStatusCode,
 } from './telephony-event.types';
+import { isStorableText } from '../../common/text/storable-text';
 
 /**
  * Account and optional extension path of a telephony-session filter, with or without a query string
@@ -18,6 +19,18 @@ import {
  */
 const TELEPHONY_EVENT_PATH =
   /^\/restapi\/v1\.0\/account\/([^/?]+)(?:\/extension\/[^/?]+)?\/telephony\/sessions(?:\?.*)?$/;
+
+/**
+ * Longest id accepted (uuid, telephonySessionId, party id, ...). Real ids are under 64 characters; the bound keeps
+ * every id well inside PostgreSQL's index row limit (~2.7 kB) for the keys they become (call_parties, call_logs).
+ */
+export const MAX_ID_LENGTH = 256;
+/** Longest free-text value kept (names, numbers, reasons); a longer one is dropped as malformed. */
+const MAX_TEXT_LENGTH = 1024;
+/** `call_parties.last_sequence` is a PostgreSQL integer. */
+const MAX_SEQUENCE = 2_147_483_647;
+/** RFC 3339 / ISO 8601 date-time as RingCentral sends it (`Z` or an offset, optional fraction). */
+const ISO_DATE_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(?::\d{2}(?:\.\d{1,9})?)?(?:Z|[+-]\d{2}:?\d{2})$/;
 
 type Json = Record<string, unknown>;
 
@@ -31,15 +44,18 @@ class ParseFailure extends Error {
 }
 
 /**
- * Untrusted JSON (a webhook body or a WebSocket notification payload) -> a typed telephony notification, or the
- * first field that makes it unusable.
+ * Untrusted JSON (a stored webhook or WebSocket notification) -> a typed telephony notification, or the first field
+ * that makes it unusable.
  *
- * Policy: reject what folding cannot work without (ids, sequence, eventTime, direction, a known status code);
- * tolerate what it does not need (missing `from`/`to` become `{}`, missing booleans become `false`) and drop unknown
- * fields (the raw body is stored elsewhere). Status codes are matched case-insensitively and returned in canonical
- * spelling (`VoiceMail` -> `Voicemail`, notes §3.4). A party without `accountId` gets the account of the `event`
- * path. PubNub/APNS-wrapped payloads (`pn_apns`, the 2018 lab samples) are rejected: neither WebHook nor WebSocket
- * delivery produces them, and their inner body carries lab-only fields.
+ * Lenient where RingCentral may change without notice, strict only where folding cannot work:
+ * - required: the ids (`uuid`, `subscriptionId`, `body.telephonySessionId`, `body.sessionId`, each party's `id`),
+ *   `body.sequence`, `body.eventTime`, a non-empty `body.parties`, each party's `direction` and `status.code`;
+ * - status codes are kept as they came: known ones in canonical spelling (`VoiceMail` -> `Voicemail`, notes §3.4),
+ *   unknown ones verbatim (a party with an unknown code is simply not ended);
+ * - optional fields of the wrong type, or of absurd length, are dropped as if absent; missing `from`/`to` become
+ *   `{}`, missing booleans `false`; unknown fields are dropped (the raw body stays in the inbox).
+ * A party without `accountId` gets the account of the `event` path. PubNub/APNS-wrapped payloads (`pn_apns`, the
+ * 2018 lab samples) are rejected: neither WebHook nor WebSocket delivery produces them.
  */
 export function parseTelephonyNotification(json: unknown): TelephonyNotification | TelephonyNotificationParseError {
   try {
@@ -61,15 +77,15 @@ function parseEnvelope(json: unknown): TelephonyNotification {
   if ('pn_apns' in root && !('event' in root)) {
     throw new ParseFailure('pn_apns', 'PubNub/APNS-wrapped payload; only WebHook/WebSocket envelopes are accepted');
   }
-  const event = string(root.event, 'event');
+  const event = string(root.event, 'event', 4096);
   const path = TELEPHONY_EVENT_PATH.exec(event);
-  if (!path) throw new ParseFailure('event', `not a telephony-session event path: ${event}`);
+  if (!path) throw new ParseFailure('event', `not a telephony-session event path: ${event.slice(0, 200)}`);
   return {
-    uuid: string(root.uuid, 'uuid'),
+    uuid: string(root.uuid, 'uuid', MAX_ID_LENGTH),
     event,
-    timestamp: isoTime(root.timestamp, 'timestamp'),
-    subscriptionId: string(root.subscriptionId, 'subscriptionId'),
-    ownerId: string(root.ownerId, 'ownerId'),
+    ...defined('timestamp', lenient(() => isoTime(root.timestamp, 'timestamp'))),
+    subscriptionId: string(root.subscriptionId, 'subscriptionId', MAX_ID_LENGTH),
+    ...defined('ownerId', lenient(() => id(root.ownerId, 'ownerId'))),
     body: parseBody(root.body, path[1]),
   };
 }
@@ -77,21 +93,21 @@ function parseEnvelope(json: unknown): TelephonyNotification {
 function parseBody(value: unknown, pathAccountId: string): TelephonySessionEventBody {
   const body = object(value, 'body');
   const sequence = body.sequence;
-  if (typeof sequence !== 'number' || !Number.isSafeInteger(sequence) || sequence < 0) {
-    throw new ParseFailure('body.sequence', 'must be a non-negative integer');
+  if (typeof sequence !== 'number' || !Number.isSafeInteger(sequence) || sequence < 0 || sequence > MAX_SEQUENCE) {
+    throw new ParseFailure('body.sequence', `must be an integer from 0 to ${MAX_SEQUENCE}`);
   }
   const parties = body.parties;
   if (!Array.isArray(parties) || parties.length === 0) {
     throw new ParseFailure('body.parties', 'must be a non-empty array');
   }
-  const origin = optionalObject(body.origin, 'body.origin');
+  const originType = lenient(() => optionalText(optionalObject(body.origin, 'body.origin')?.type, 'body.origin.type'));
   return {
     sequence,
-    sessionId: idString(body.sessionId, 'body.sessionId'),
-    telephonySessionId: string(body.telephonySessionId, 'body.telephonySessionId'),
-    ...defined('serverId', optionalString(body.serverId, 'body.serverId')),
+    sessionId: id(body.sessionId, 'body.sessionId'),
+    telephonySessionId: id(body.telephonySessionId, 'body.telephonySessionId'),
+    ...defined('serverId', lenient(() => optionalText(body.serverId, 'body.serverId'))),
     eventTime: isoTime(body.eventTime, 'body.eventTime'),
-    ...(origin ? { origin: { type: string(origin.type, 'body.origin.type') } } : {}),
+    ...(originType !== undefined ? { origin: { type: originType } } : {}),
     parties: parties.map((party, i) => parseParty(party, `body.parties[${i}]`, pathAccountId)),
   };
 }
@@ -102,71 +118,91 @@ function parseParty(value: unknown, at: string, pathAccountId: string): Telephon
   if (direction !== 'Inbound' && direction !== 'Outbound') {
     throw new ParseFailure(`${at}.direction`, 'must be Inbound or Outbound');
   }
-  const park = optionalObject(party.park, `${at}.park`);
+  const park = lenient(() => optionalObject(party.park, `${at}.park`));
+  const parkId = park && lenient(() => optionalId(park.id, `${at}.park.id`));
   return {
-    id: string(party.id, `${at}.id`),
-    accountId: absent(party.accountId) ? pathAccountId : idString(party.accountId, `${at}.accountId`),
-    ...defined('extensionId', optionalIdString(party.extensionId, `${at}.extensionId`)),
+    id: id(party.id, `${at}.id`),
+    accountId: absent(party.accountId) ? pathAccountId : id(party.accountId, `${at}.accountId`),
+    // Who the party is decides whether it is an agent's leg: a malformed extensionId is not guessed away.
+    ...defined('extensionId', optionalId(party.extensionId, `${at}.extensionId`)),
     direction: direction satisfies PartyDirection,
     from: parseEndpoint(party.from, `${at}.from`),
     to: parseEndpoint(party.to, `${at}.to`),
     status: parseStatus(party.status, `${at}.status`),
-    missedCall: optionalBoolean(party.missedCall, `${at}.missedCall`) ?? false,
-    ...defined('queueCall', optionalBoolean(party.queueCall, `${at}.queueCall`)),
-    standAlone: optionalBoolean(party.standAlone, `${at}.standAlone`) ?? false,
-    muted: optionalBoolean(party.muted, `${at}.muted`) ?? false,
-    ...(park ? { park: { ...defined('id', optionalIdString(park.id, `${at}.park.id`)) } } : {}),
-    ...defined('recordings', parseRecordings(party.recordings, `${at}.recordings`)),
-    ...defined('conferenceRole', optionalString(party.conferenceRole, `${at}.conferenceRole`)),
-    ...defined('ringOutRole', optionalString(party.ringOutRole, `${at}.ringOutRole`)),
-    ...defined('ringMeRole', optionalString(party.ringMeRole, `${at}.ringMeRole`)),
-    ...defined('uiCallInfo', optionalObject(party.uiCallInfo, `${at}.uiCallInfo`) as TelephonyUiCallInfo | undefined),
-    ...defined('sipData', optionalObject(party.sipData, `${at}.sipData`)),
+    missedCall: lenient(() => optionalBoolean(party.missedCall, `${at}.missedCall`)) ?? false,
+    ...defined('queueCall', lenient(() => optionalBoolean(party.queueCall, `${at}.queueCall`))),
+    standAlone: lenient(() => optionalBoolean(party.standAlone, `${at}.standAlone`)) ?? false,
+    muted: lenient(() => optionalBoolean(party.muted, `${at}.muted`)) ?? false,
+    ...(park ? { park: { ...defined('id', parkId) } } : {}),
+    ...defined('recordings', parseRecordings(party.recordings)),
+    ...defined('conferenceRole', lenient(() => optionalText(party.conferenceRole, `${at}.conferenceRole`))),
+    ...defined('ringOutRole', lenient(() => optionalText(party.ringOutRole, `${at}.ringOutRole`))),
+    ...defined('ringMeRole', lenient(() => optionalText(party.ringMeRole, `${at}.ringMeRole`))),
+    ...defined('uiCallInfo', parseUiCallInfo(party.uiCallInfo)),
+    ...defined('sipData', lenient(() => optionalObject(party.sipData, `${at}.sipData`))),
   };
 }
 
 function parseEndpoint(value: unknown, at: string): TelephonyPartyEndpoint {
-  const endpoint = optionalObject(value, at) ?? {};
+  const endpoint = lenient(() => optionalObject(value, at)) ?? {};
   return {
-    ...defined('phoneNumber', optionalString(endpoint.phoneNumber, `${at}.phoneNumber`)),
-    ...defined('name', optionalString(endpoint.name, `${at}.name`)),
-    ...defined('extensionId', optionalIdString(endpoint.extensionId, `${at}.extensionId`)),
-    ...defined('deviceId', optionalIdString(endpoint.deviceId, `${at}.deviceId`)),
+    ...defined('phoneNumber', lenient(() => optionalText(endpoint.phoneNumber, `${at}.phoneNumber`))),
+    ...defined('name', lenient(() => optionalText(endpoint.name, `${at}.name`))),
+    ...defined('extensionId', lenient(() => optionalId(endpoint.extensionId, `${at}.extensionId`))),
+    ...defined('deviceId', lenient(() => optionalId(endpoint.deviceId, `${at}.deviceId`))),
   };
 }
 
 function parseStatus(value: unknown, at: string): TelephonyPartyStatus {
   const status = object(value, at);
-  const rawCode = string(status.code, `${at}.code`);
-  const code = normalizeStatusCode(rawCode);
-  if (!code) throw new ParseFailure(`${at}.code`, `unknown status code: ${rawCode}`);
-  const peer = optionalObject(status.peerId, `${at}.peerId`);
+  const code = canonicalStatusCode(string(status.code, `${at}.code`, MAX_ID_LENGTH));
+  const peer = lenient(() => optionalObject(status.peerId, `${at}.peerId`));
   const peerId: TelephonyPeerId | undefined = peer && {
-    ...defined('sessionId', optionalIdString(peer.sessionId, `${at}.peerId.sessionId`)),
-    ...defined('telephonySessionId', optionalString(peer.telephonySessionId, `${at}.peerId.telephonySessionId`)),
-    ...defined('partyId', optionalString(peer.partyId, `${at}.peerId.partyId`)),
+    ...defined('sessionId', lenient(() => optionalId(peer.sessionId, `${at}.peerId.sessionId`))),
+    ...defined('telephonySessionId', lenient(() => optionalId(peer.telephonySessionId, `${at}.peerId.telephonySessionId`))),
+    ...defined('partyId', lenient(() => optionalId(peer.partyId, `${at}.peerId.partyId`))),
   };
   return {
     code,
-    ...defined('reason', optionalString(status.reason, `${at}.reason`)),
-    ...defined('description', optionalString(status.description, `${at}.description`)),
-    ...defined('rcc', optionalBoolean(status.rcc, `${at}.rcc`)),
+    ...defined('reason', lenient(() => optionalText(status.reason, `${at}.reason`))),
+    ...defined('description', lenient(() => optionalText(status.description, `${at}.description`))),
+    ...defined('rcc', lenient(() => optionalBoolean(status.rcc, `${at}.rcc`))),
     ...defined('peerId', peerId),
-    ...defined('parkData', optionalObject(status.parkData, `${at}.parkData`)),
-    ...defined('mobilePickupData', optionalObject(status.mobilePickupData, `${at}.mobilePickupData`)),
+    ...defined('parkData', lenient(() => optionalObject(status.parkData, `${at}.parkData`))),
+    ...defined('mobilePickupData', lenient(() => optionalObject(status.mobilePickupData, `${at}.mobilePickupData`))),
   };
 }
 
-function parseRecordings(value: unknown, at: string): TelephonyRecording[] | undefined {
-  if (absent(value)) return undefined;
-  if (!Array.isArray(value)) throw new ParseFailure(at, 'must be an array');
-  return value.map((item, i) => {
-    const recording = object(item, `${at}[${i}]`);
-    return {
-      id: idString(recording.id, `${at}[${i}].id`),
-      active: optionalBoolean(recording.active, `${at}[${i}].active`) ?? false,
-    };
+/** Recordings only matter as "was it recorded": malformed entries are dropped, a malformed list counts as none. */
+function parseRecordings(value: unknown): TelephonyRecording[] | undefined {
+  if (absent(value) || !Array.isArray(value)) return undefined;
+  return value.flatMap((item) => {
+    const recording = lenient(() => object(item, 'recording'));
+    const recordingId = recording && lenient(() => id(recording.id, 'recording.id'));
+    if (!recording || recordingId === undefined) return [];
+    return [{ id: recordingId, active: lenient(() => optionalBoolean(recording.active, 'recording.active')) ?? false }];
   });
+}
+
+function parseUiCallInfo(value: unknown): TelephonyUiCallInfo | undefined {
+  const info = lenient(() => optionalObject(value, 'uiCallInfo'));
+  if (!info) return undefined;
+  const part = (v: unknown) => {
+    const o = lenient(() => optionalObject(v, 'part'));
+    if (!o) return undefined;
+    return { ...defined('type', lenient(() => optionalText(o.type, 'type'))), ...defined('value', lenient(() => optionalText(o.value, 'value'))) };
+  };
+  return { ...defined('primary', part(info.primary)), ...defined('additional', part(info.additional)) };
+}
+
+/** The value `read` gives, or undefined when it finds the field malformed: for fields folding can do without. */
+function lenient<T>(read: () => T | undefined): T | undefined {
+  try {
+    return read();
+  } catch (failure) {
+    if (failure instanceof ParseFailure) return undefined;
+    throw failure;
+  }
 }
 
 function object(value: unknown, at: string): Json {
@@ -180,25 +216,27 @@ function optionalObject(value: unknown, at: string): Json | undefined {
   return absent(value) ? undefined : object(value, at);
 }
 
-function string(value: unknown, at: string): string {
+function string(value: unknown, at: string, maxLength: number): string {
   if (typeof value !== 'string' || value.length === 0) throw new ParseFailure(at, 'must be a non-empty string');
+  if (value.length > maxLength) throw new ParseFailure(at, `is ${value.length} characters long (at most ${maxLength})`);
+  if (!isStorableText(value)) throw new ParseFailure(at, 'holds \\u0000 or a lone surrogate');
   return value;
 }
 
-function optionalString(value: unknown, at: string): string | undefined {
+function optionalText(value: unknown, at: string): string | undefined {
   if (absent(value)) return undefined;
   if (typeof value !== 'string') throw new ParseFailure(at, 'must be a string');
-  return value;
+  return value === '' ? value : string(value, at, MAX_TEXT_LENGTH);
 }
 
 /** Ids are strings in telephony events, but older payloads carry some as numbers; both become strings. */
-function idString(value: unknown, at: string): string {
+function id(value: unknown, at: string): string {
   if (typeof value === 'number' && Number.isSafeInteger(value)) return String(value);
-  return string(value, at);
+  return string(value, at, MAX_ID_LENGTH);
 }
 
-function optionalIdString(value: unknown, at: string): string | undefined {
-  return absent(value) ? undefined : idString(value, at);
+function optionalId(value: unknown, at: string): string | undefined {
+  return absent(value) ? undefined : id(value, at);
 }
 
 function optionalBoolean(value: unknown, at: string): boolean | undefined {
@@ -213,8 +251,8 @@ function absent(value: unknown): value is undefined | null {
 }
 
 function isoTime(value: unknown, at: string): string {
-  const text = string(value, at);
-  if (Number.isNaN(Date.parse(text))) throw new ParseFailure(at, 'must be an ISO 8601 date-time');
+  const text = string(value, at, 64);
+  if (!ISO_DATE_TIME.test(text) || Number.isNaN(Date.parse(text))) throw new ParseFailure(at, 'must be an ISO 8601 date-time');
   return text;
 }
 

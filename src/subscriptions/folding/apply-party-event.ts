@@ -1,5 +1,5 @@
 import {
-  normalizeStatusCode,
+  canonicalStatusCode,
   type TelephonyParty,
   type TelephonyPartyEndpoint,
   type TelephonySessionEventBody,
@@ -33,8 +33,8 @@ export function applyPartyEvent(
   }
 
   const sequence = body.sequence;
-  const code = normalizeStatusCode(party.status.code);
-  if (!code) throw new Error(`unknown telephony status code "${party.status.code}" (parse notifications first)`);
+  // Unknown codes are kept as they came: such a party is not ended (isFinalStatus) until a known final status.
+  const code = canonicalStatusCode(party.status.code);
   const entry: PartyHistoryEntry = {
     sequence,
     code,
@@ -56,7 +56,7 @@ export function applyPartyEvent(
   const mergeEndpoint = (side: 'from' | 'to', previous: TelephonyPartyEndpoint | undefined) => {
     const merged: TelephonyPartyEndpoint = {};
     for (const field of ENDPOINT_FIELDS) {
-      const value = merge(`${side}.${field}`, previous?.[field], party[side][field]);
+      const value = merge(`${side}.${field}`, previous?.[field], party[side]?.[field]);
       if (value !== undefined) merged[field] = value;
     }
     return merged;

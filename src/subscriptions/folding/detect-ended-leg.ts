@@ -1,7 +1,7 @@
 import type { CallLogResult, ExtensionDirectory, ExtensionKind, TelephonyStatusReason } from '../../ringcentral/types';
 import type { EndedLeg, EndedLegKind, LegSkip } from './ended-leg.types';
 import type { PartyState } from './party-state.types';
-import { CONTINUATION_REASONS, HAND_OVER_REASONS, TAKEN_BY_ANOTHER_AGENT_REASONS, isFinalStatus } from './status-rules';
+import { CONTINUATION_REASONS, HAND_OVER_REASONS, TAKEN_BY_ANOTHER_AGENT_REASONS, isFinalStatus, isUnknownStatus } from './status-rules';
 import { earliestTime, toMs } from './time';
 
 /** Extension kinds whose calls are logged: people. Everything else (IVR, queue, park, ...) only routes calls. */
@@ -56,9 +56,10 @@ export function detectEndedLeg(
   if (extensionKind === undefined) return { skip: 'unknown-extension' };
   if (!AGENT_EXTENSION_KINDS.has(extensionKind)) return { skip: 'not-a-user-extension', detail: extensionKind };
 
-  if (!isFinalStatus(party.status.code)) return null;
-  const others = session.filter((p) => p.partyId !== party.partyId);
   const quiet = options.sessionQuiet === true;
+  // A party left on a status code the spec does not know ended with its session's quiet period, at its last event.
+  if (!isFinalStatus(party.status.code) && !(quiet && isUnknownStatus(party.status.code))) return null;
+  const others = session.filter((p) => p.partyId !== party.partyId);
   if (!quiet && !sequencesComplete([party, ...others], party.lastSequence)) return null;
 
   const endReason = party.status.reason;

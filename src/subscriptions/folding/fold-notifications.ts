@@ -7,22 +7,43 @@ export function partyStateKey(accountId: string, telephonySessionId: string, par
   return `${accountId}/${telephonySessionId}/${partyId}`;
 }
 
+export interface FoldOptions<N extends Pick<TelephonyNotification, 'body'>> {
+  /** ISO time the notifications reached us (feeds `lastReceivedAt`, see isSessionQuiet). */
+  receivedAt?: string;
+  /**
+   * Called for a notification that cannot be folded (applyPartyEvent threw): it is left out — none of its parties
+   * change — and the others fold. Without it the error propagates.
+   */
+  onError?: (notification: N, error: unknown) => void;
+}
+
 /**
  * Folds notifications (any order, duplicates allowed) into party states, returning a new map; `states` is not
- * modified. Every party of a notification is applied (real notifications carry one).
+ * modified. Every party of a notification is applied (real notifications carry one), all or none. A state in the
+ * result that is not the object passed in `states` changed. This is the one fold: the service (EventFoldingJob) and
+ * the tests both call it.
  */
-export function foldNotifications(
-  notifications: Iterable<TelephonyNotification>,
+export function foldNotifications<N extends Pick<TelephonyNotification, 'body'>>(
+  notifications: Iterable<N>,
   states: ReadonlyMap<string, PartyState> = new Map(),
-  receivedAt?: string,
+  options: FoldOptions<N> = {},
 ): Map<string, PartyState> {
   const next = new Map(states);
   for (const notification of notifications) {
-    for (const party of notification.body.parties) {
-      const key = partyStateKey(party.accountId, notification.body.telephonySessionId, party.id);
-      const { state, changed } = applyPartyEvent(next.get(key), notification.body, party, receivedAt);
-      if (changed) next.set(key, state);
+    const { body } = notification;
+    const updates = new Map<string, PartyState>();
+    try {
+      for (const party of body.parties) {
+        const key = partyStateKey(party.accountId, body.telephonySessionId, party.id);
+        const { state, changed } = applyPartyEvent(updates.get(key) ?? next.get(key), body, party, options.receivedAt);
+        if (changed) updates.set(key, state);
+      }
+    } catch (error) {
+      if (!options.onError) throw error;
+      options.onError(notification, error);
+      continue;
     }
+    for (const [key, state] of updates) next.set(key, state);
   }
   return next;
 }

@@ -1,9 +1,10 @@
 import type { PartyState } from './party-state.types';
-import { isFinalStatus } from './status-rules';
+import { mayEndWhenQuiet } from './status-rules';
 import { toMs } from './time';
 
 /**
- * The "session ended" fact (notes §3.7.3): every party seen so far is finished (Disconnected or Gone) and nothing
+ * The "session ended" fact (notes §3.7.3): every party seen so far is finished (Disconnected or Gone, or stuck on a
+ * status code the spec does not know) and nothing
  * about the session has happened or arrived for `quietMs` (measured from the latest `eventTime`, or receipt time
  * when the caller recorded one, whichever is later; a new party during that window would make it busy again).
  * A session whose final event is lost never becomes quiet: the caller needs a hard age limit and the call-log
@@ -11,7 +12,7 @@ import { toMs } from './time';
  */
 export function isSessionQuiet(session: readonly PartyState[], now: Date | number, quietMs: number): boolean {
   if (session.length === 0) return false;
-  if (!session.every((p) => isFinalStatus(p.status.code))) return false;
+  if (!session.every((p) => mayEndWhenQuiet(p.status.code))) return false;
   const lastActivity = Math.max(
     ...session.map((p) => Math.max(toMs(p.lastEventTime), p.lastReceivedAt ? toMs(p.lastReceivedAt) : -Infinity)),
   );

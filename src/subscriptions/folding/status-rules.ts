@@ -1,8 +1,25 @@
-import type { TelephonyStatusCode, TelephonyStatusReason } from '../../ringcentral/types';
+import { normalizeStatusCode, type TelephonyStatusCode, type TelephonyStatusReason } from '../../ringcentral/types';
 
-/** A party is finished once it reaches one of these (notes §3.7.1). */
+/**
+ * A party is finished once it reaches one of these (notes §3.7.1). A code RingCentral added since (kept verbatim by
+ * the parser) is not final: the party waits for a known final status, the session's quiet period
+ * (`mayEndWhenQuiet`), or its call record.
+ */
 export function isFinalStatus(code: TelephonyStatusCode): boolean {
   return code === 'Disconnected' || code === 'Gone';
+}
+
+/** A status code the API spec does not know (kept as it came): not an end, but not a reason to wait forever either. */
+export function isUnknownStatus(code: TelephonyStatusCode): boolean {
+  return normalizeStatusCode(code) === undefined;
+}
+
+/**
+ * The party has ended, or may be taken as ended once its session has been quiet: its last status is one the spec does
+ * not know, so nothing says it goes on (a party in a known state such as Answered or Hold waits for its end).
+ */
+export function mayEndWhenQuiet(code: TelephonyStatusCode): boolean {
+  return isFinalStatus(code) || isUnknownStatus(code);
 }
 
 /**
