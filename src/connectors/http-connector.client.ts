@@ -1,5 +1,6 @@
 import { Inject, Injectable, Optional } from '@nestjs/common';
 import { blockedCause, OutboundGuard } from '../common/net/outbound-guard';
+import { AnswerTooLargeError, readCapped } from '../common/net/read-capped';
 import { ConnectorError, classifyHttpFailure, classifyNetworkFailure } from './connector.error';
 
 export const DEFAULT_CONNECTOR_TIMEOUT_MS = 10_000;
@@ -126,32 +127,6 @@ export class HttpConnectorClient {
       // Metrics must never fail a CRM call.
     }
   }
-}
-
-class AnswerTooLargeError extends Error {}
-
-/** The body as text, refused once it passes `limit` bytes (declared or streamed). */
-async function readCapped(res: { headers: { get(name: string): string | null }; body: ReadableStream<Uint8Array> | null }, limit: number): Promise<string> {
-  const declared = Number(res.headers.get('content-length'));
-  if (Number.isFinite(declared) && declared > limit) {
-    await res.body?.cancel().catch(() => undefined);
-    throw new AnswerTooLargeError();
-  }
-  if (!res.body) return '';
-  const reader = res.body.getReader();
-  const chunks: Uint8Array[] = [];
-  let size = 0;
-  for (;;) {
-    const { done, value } = await reader.read();
-    if (done) break;
-    size += value.byteLength;
-    if (size > limit) {
-      await reader.cancel().catch(() => undefined);
-      throw new AnswerTooLargeError();
-    }
-    chunks.push(value);
-  }
-  return Buffer.concat(chunks).toString('utf8');
 }
 
 function parseJson<T>(text: string, operation: string, connectorId: string, status: number): T {

@@ -1,5 +1,6 @@
 import { Injectable, Optional } from '@nestjs/common';
 import { blockedCause, OutboundGuard } from '../common/net/outbound-guard';
+import { readCapped } from '../common/net/read-capped';
 import { PluginCallError } from './plugin-call.error';
 
 /** The header App Connect plugins rotate their bearer token with (the template sets it when 7 days or less remain). */
@@ -80,27 +81,4 @@ export class PluginClient {
       return { status: res.status, body: text, json: false, refreshedToken };
     }
   }
-}
-
-async function readCapped(res: { headers: { get(name: string): string | null }; body: ReadableStream<Uint8Array> | null }, limit: number): Promise<string> {
-  const declared = Number(res.headers.get('content-length'));
-  if (Number.isFinite(declared) && declared > limit) {
-    await res.body?.cancel().catch(() => undefined);
-    throw new Error(`the answer is larger than ${limit} bytes`);
-  }
-  if (!res.body) return '';
-  const reader = res.body.getReader();
-  const chunks: Uint8Array[] = [];
-  let size = 0;
-  for (;;) {
-    const { done, value } = await reader.read();
-    if (done) break;
-    size += value.byteLength;
-    if (size > limit) {
-      await reader.cancel().catch(() => undefined);
-      throw new Error(`the answer is larger than ${limit} bytes`);
-    }
-    chunks.push(value);
-  }
-  return Buffer.concat(chunks).toString('utf8');
 }

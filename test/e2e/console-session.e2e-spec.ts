@@ -84,15 +84,15 @@ describe('console: sign in with RingCentral, sessions on the admin API (simulato
   it('refuses a change made with the session cookie and no (or a wrong) CSRF token, and nothing changes', async () => {
     const admin = simA.extensions.find((e) => e.admin)!;
     const { cookie, csrfToken } = await consoleSignIn(stack.app.url, stack.sim, simA.id, admin.id);
-    const none = await call('PATCH', '/admin/settings', { Cookie: cookie }, { logMode: 'staged' });
+    const none = await call('PATCH', '/admin/settings', { Cookie: cookie }, { logMode: 'single' });
     expect(none.status).toBe(403);
     expect(none.body.error.message).toMatch(/CSRF/);
-    const wrong = await call('PATCH', '/admin/settings', { Cookie: cookie, 'X-CSRF-Token': `${csrfToken.slice(0, -2)}xx` }, { logMode: 'staged' });
+    const wrong = await call('PATCH', '/admin/settings', { Cookie: cookie, 'X-CSRF-Token': `${csrfToken.slice(0, -2)}xx` }, { logMode: 'single' });
     expect(wrong.status).toBe(403);
-    expect((await call('GET', '/admin/settings', { Cookie: cookie })).body.logMode).not.toBe('staged');
-    const ok = await call('PATCH', '/admin/settings', { Cookie: cookie, 'X-CSRF-Token': csrfToken }, { logMode: 'staged' });
+    expect((await call('GET', '/admin/settings', { Cookie: cookie })).body.logMode).not.toBe('single');
+    const ok = await call('PATCH', '/admin/settings', { Cookie: cookie, 'X-CSRF-Token': csrfToken }, { logMode: 'single' });
     expect(ok.status).toBe(200);
-    expect(ok.body.logMode).toBe('staged');
+    expect(ok.body.logMode).toBe('single');
   });
 
   it('a non-admin signs in, is told they are not an admin, and the admin API gives them nothing', async () => {

@@ -196,10 +196,10 @@ describe('admin console in a browser (Chromium e2e)', () => {
   });
 
   it('refuses a change made with the session cookie but without the CSRF token', async () => {
-    const refused = await admin.request.patch(url('/admin/settings'), { data: { logMode: 'staged' } });
+    const refused = await admin.request.patch(url('/admin/settings'), { data: { logMode: 'single' } });
     expect(refused.status()).toBe(403);
     const settings = await (await admin.request.get(url('/admin/settings'))).json();
-    expect(settings.logMode).toBe('single');
+    expect(settings.logMode).toBe('staged');
   });
 
   it('a non-admin is told why and sees no account data', async () => {

@@ -85,6 +85,16 @@ describe('outbound requests are guarded', () => {
       expect([mixed.status, mixed.body.error?.field]).toEqual([400, 'manifest.userRegisterEndpointUrl']);
       expect(listener.hits()).toBe(0);
     });
+
+    it('refuses to fetch a manifest from a loopback or private URL (install from a URL), and a closed port answers like any unreachable host', async () => {
+      for (const url of spellings(listener.port)) {
+        const res = await admin.post('/admin/plugins', { manifestUrl: url });
+        expect([url, res.status, res.body.error?.field]).toEqual([url, 400, 'manifestUrl']);
+      }
+      expect(listener.hits()).toBe(0);
+      const unreachable = await admin.post('/admin/plugins', { manifestUrl: 'http://manifest.example.invalid/manifest.json' });
+      expect([unreachable.status, unreachable.body.error?.field, unreachable.body.error?.message]).toEqual([400, 'manifestUrl', 'The manifest URL could not be reached']);
+    });
   });
 
   describe('allowed by the operator (OUTBOUND_ALLOW_HOSTS)', () => {

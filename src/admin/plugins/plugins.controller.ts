@@ -7,6 +7,7 @@ import { PLUGIN_ID } from '../../plugins/plugin-input.validation';
 import type { LicenseReport, PluginView } from '../../plugins/plugin.types';
 import { AdminApi } from '../auth/admin-api.decorator';
 import { CurrentAdmin, type AdminPrincipal } from '../auth/admin-principal';
+import { OutboundGuard } from '../../common/net/outbound-guard';
 import { fetchManifest } from './manifest-url';
 import { ApiErrorDto } from '../common/api-error.dto';
 
@@ -43,7 +44,10 @@ const INSTALL_BODY = {
 @AdminApi()
 @Controller('admin/plugins')
 export class PluginsController {
-  constructor(private readonly plugins: PluginAdminService) {}
+  constructor(
+    private readonly plugins: PluginAdminService,
+    private readonly outbound: OutboundGuard,
+  ) {}
 
   @Get()
   @ApiOperation({ summary: 'Installed plugins, in chain order' })
@@ -55,9 +59,10 @@ export class PluginsController {
   @ApiOperation({ summary: 'Install a plugin from its manifest (registers the account with the plugin server)' })
   @ApiBody(INSTALL_BODY)
   async install(@CurrentAdmin() admin: AdminPrincipal, @Body() body: Record<string, unknown>): Promise<PluginView> {
-    if (body.manifest === undefined && body.manifestUrl !== undefined) {
+    // Express leaves the body undefined when it is not JSON; the service then answers 400 like for any bad body.
+    if (isRecord(body) && body.manifest === undefined && body.manifestUrl !== undefined) {
       const { manifestUrl, ...rest } = body;
-      body = { ...rest, manifest: await fetchManifest(manifestUrl) };
+      body = { ...rest, manifest: await fetchManifest(manifestUrl, this.outbound) };
     }
     // The admin's token from the bearer header or the console session, whichever authenticated the request.
     return this.plugins.install({ id: admin.account.id, rcAccountId: admin.rcAccountId }, { ...body, rcAccessToken: admin.rcAccessToken } as never);
@@ -86,4 +91,8 @@ export class PluginsController {
   license(@CurrentAdmin() admin: AdminPrincipal, @Param() { id }: PluginIdParamDto): Promise<LicenseReport> {
     return this.plugins.licenseStatus(admin.account.id, id);
   }
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
