@@ -1,4 +1,4 @@
-import { Injectable, Logger, OnApplicationShutdown, OnModuleInit } from '@nestjs/common';
+import { Injectable, Logger, BeforeApplicationShutdown, OnModuleInit } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
 import { createHash } from 'node:crypto';
 import { Client } from 'pg';
@@ -28,7 +28,7 @@ const QUEUE_CREATION_LOCK_KEY = 0x5cc1_0002;
 
 /** Thin facade over pg-boss: the rest of the code never imports pg-boss. */
 @Injectable()
-export class JobQueue implements OnModuleInit, OnApplicationShutdown {
+export class JobQueue implements OnModuleInit, BeforeApplicationShutdown {
   private readonly logger = new Logger(JobQueue.name);
   private readonly boss: PgBoss;
   private started = false;
@@ -93,7 +93,12 @@ export class JobQueue implements OnModuleInit, OnApplicationShutdown {
     this.started = true;
   }
 
-  async onApplicationShutdown(): Promise<void> {
+  /**
+   * Before the application's own shutdown, where the TypeORM data source closes: running jobs finish (pg-boss's graceful
+   * stop) while the database they use is still there; a job cut off by a closed data source would stay active until it
+   * expires (JOB_TIMEOUT_SECONDS) instead of being retried at once.
+   */
+  async beforeApplicationShutdown(): Promise<void> {
     await this.listener?.end().catch(() => undefined);
     this.listener = undefined;
     if (this.started) await this.boss.stop({ graceful: true, close: true, timeout: 10_000 });

@@ -1,4 +1,4 @@
-import { Injectable, Logger, OnApplicationShutdown } from '@nestjs/common';
+import { Injectable, Logger, OnModuleDestroy } from '@nestjs/common';
 import { SchedulerRegistry } from '@nestjs/schedule';
 import type { JobName } from './job-names';
 import { JobQueue } from './job-queue.service';
@@ -9,7 +9,7 @@ import { JobQueue } from './job-queue.service';
  * it to one worker.
  */
 @Injectable()
-export class TickScheduler implements OnApplicationShutdown {
+export class TickScheduler implements OnModuleDestroy {
   private readonly logger = new Logger(TickScheduler.name);
   private stopped = false;
 
@@ -44,7 +44,8 @@ export class TickScheduler implements OnApplicationShutdown {
     }
   }
 
-  onApplicationShutdown(): void {
+  /** First of all shutdown hooks: no tick is enqueued while the queue stops. */
+  onModuleDestroy(): void {
     this.stopped = true;
     for (const name of this.registry.getTimeouts()) {
       if (name.startsWith('tick:')) this.registry.deleteTimeout(name);

@@ -1,4 +1,4 @@
-import { Injectable, Logger, OnApplicationShutdown } from '@nestjs/common';
+import { Injectable, Logger, BeforeApplicationShutdown } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { truncateText } from '../common/text/storable-text';
@@ -46,7 +46,7 @@ const NOT_A_DATA_ERROR = /^(08|53|57|58|XX)/;
  * statement still fails, its items are written one by one so the innocent ones succeed.
  */
 @Injectable()
-export class InboxWriter implements OnApplicationShutdown {
+export class InboxWriter implements BeforeApplicationShutdown {
   private readonly logger = new Logger(InboxWriter.name);
   private queue: Pending[] = [];
   private inFlight = 0;
@@ -133,7 +133,8 @@ export class InboxWriter implements OnApplicationShutdown {
     void this.subscriptions.touchLastEvent(due).catch((error: unknown) => this.logger.warn({ error: describe(error) }, 'could not record the last event time'));
   }
 
-  async onApplicationShutdown(): Promise<void> {
+  /** Notifications already acknowledged are written before the data source closes (onApplicationShutdown). */
+  async beforeApplicationShutdown(): Promise<void> {
     while (this.inFlight) await new Promise((r) => setTimeout(r, 10));
   }
 }

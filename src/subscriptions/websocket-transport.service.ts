@@ -1,4 +1,4 @@
-import { Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
+import { Injectable, Logger, OnApplicationBootstrap, BeforeApplicationShutdown } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
 import { OnEvent } from '@nestjs/event-emitter';
 import type { SDK } from '@ringcentral/sdk';
@@ -33,7 +33,7 @@ const STORE_ATTEMPTS = 8;
  * notification replayed after a recovery, or delivered twice, is stored once (unique uuid).
  */
 @Injectable()
-export class WebsocketTransport implements OnApplicationBootstrap, OnApplicationShutdown {
+export class WebsocketTransport implements OnApplicationBootstrap, BeforeApplicationShutdown {
   private readonly logger = new Logger(WebsocketTransport.name);
   /** Names this process in the lease table (and on the admin's view). */
   readonly holderId = `${hostname()}:${process.pid}:${randomBytes(3).toString('hex')}`;
@@ -93,7 +93,7 @@ export class WebsocketTransport implements OnApplicationBootstrap, OnApplication
    * Closes every socket and hands the leases over: another replica takes the accounts at once and resumes their
    * gateway sessions, so what is sent in between is replayed to it (as it is to this process if it restarts in time).
    */
-  async onApplicationShutdown(): Promise<void> {
+  async beforeApplicationShutdown(): Promise<void> {
     this.stopped = true;
     if (this.timer) clearInterval(this.timer);
     await this.ticking;

@@ -111,7 +111,7 @@ describe('WebsocketTransport: one connection per account under a lease', () => {
   });
 
   afterEach(async () => {
-    await Promise.all(transports.splice(0).map((t) => t.onApplicationShutdown()));
+    await Promise.all(transports.splice(0).map((t) => t.beforeApplicationShutdown()));
     await sim.close();
   });
 
@@ -185,7 +185,7 @@ describe('WebsocketTransport: one connection per account under a lease', () => {
     await until(() => open() === 1 && leases.rows.get(ACCOUNT)?.state === 'connected', 'a connection');
     const [subscription] = liveSubscriptions();
     expect(leases.rows.get(ACCOUNT)).toMatchObject({ rcSubscriptionId: subscription!.id, wscToken: sim.webSockets()[0]!.wsc });
-    await a.onApplicationShutdown();
+    await a.beforeApplicationShutdown();
     expect(a.holds(ACCOUNT)).toBe(false);
     await until(() => open() === 0, 'the socket closed');
     expect(liveSubscriptions().map((s) => s.id)).toEqual([subscription!.id]);
@@ -205,7 +205,7 @@ describe('WebsocketTransport: one connection per account under a lease', () => {
     await a.tick();
     await until(() => leases.rows.get(ACCOUNT)?.state === 'connected', 'a connection');
     const [old] = liveSubscriptions();
-    await a.onApplicationShutdown();
+    await a.beforeApplicationShutdown();
     sim.setKnobs({ wsRecoveryTimeoutSeconds: 0 });
     await until(() => open() === 0, 'the socket closed');
     await new Promise((r) => setTimeout(r, 5));

@@ -256,7 +256,7 @@ describe('call records: the service stopped during traffic (e2e)', () => {
     const duringRows = rows.filter((r) => duringIds.has(`${r.telephony_session_id}:${r.rc_extension_id}`));
     expect(duringRows.length).toBe(duringIds.size);
     expect(duringRows.every((r) => r.source === 'call-log')).toBe(true);
-  });
+  }, 240_000);
 });
 
 describe('call records: bounded waits (e2e)', () => {

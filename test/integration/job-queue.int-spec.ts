@@ -20,7 +20,7 @@ describe('JobQueue facade over pg-boss (real PostgreSQL)', () => {
   });
 
   afterAll(async () => {
-    await queue.onApplicationShutdown();
+    await queue.beforeApplicationShutdown();
     await dataSource.destroy();
     await db.drop();
   });
@@ -88,7 +88,7 @@ describe('JobQueue facade over pg-boss (real PostgreSQL)', () => {
     const config = new ConfigService({ database: { url: db.url }, app: { role: 'api', jobTimeoutSeconds: 60 } });
     const replica = new JobQueue(config as never);
     await replica.onModuleInit();
-    await replica.onApplicationShutdown();
+    await replica.beforeApplicationShutdown();
     const [row] = await dataSource.query(`SELECT retry_limit, dead_letter FROM pgboss.queue WHERE name = 'directory.sync'`);
     expect(row).toEqual({ retry_limit: QUEUE_OPTIONS['directory.sync'].retryLimit, dead_letter: 'directory.sync.dead' });
   });
