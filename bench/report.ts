@@ -96,7 +96,7 @@ export interface BenchResult {
 }
 
 export const TARGETS = {
-  intakeRatio: '≥ 1.0 × reference',
+  intakeRatio: '≥ 2.0 × reference',
   intakeP99Ms: '< 50 ms',
   endToEndCallsPerSecond: '≥ 100 /s',
   endToEndP95Ms: '< 2 s',
@@ -109,7 +109,7 @@ export const TARGETS = {
 
 export function verdicts(r: Pick<BenchResult, 'intake' | 'endToEnd' | 'cost' | 'memory'>): Record<string, boolean> {
   return {
-    intakeRatio: r.intake.ratio >= 1.0,
+    intakeRatio: r.intake.ratio >= 2.0,
     intakeP99Ms: r.intake.p99Ms < 50,
     endToEndCallsPerSecond: r.endToEnd.callsPerSecond >= 100,
     endToEndP95Ms: r.endToEnd.p95Ms < 2000,
