@@ -6,6 +6,7 @@ export function printStartupBanner(config: AppConfig, listeningUrl: string, miss
     '',
     `  Server-side call logging is running (ROLE=${config.app.role})`,
     `  HTTP            ${listeningUrl}`,
+    ...(config.app.role !== 'worker' ? [`  Admin console   ${listeningUrl}/console   (sign in with RingCentral)`] : []),
     `  Admin API docs  ${listeningUrl}/docs`,
     `  Health          ${listeningUrl}/health     Metrics ${listeningUrl}/metrics`,
     `  Database        ${config.database.embedded ? `embedded PostgreSQL in ${config.database.dataDir}` : 'DATABASE_URL'}`,
