@@ -4,7 +4,7 @@ import { CallLogSyncJob } from './call-log-sync.job';
 
 type Fn = (...a: any[]) => Promise<any>;
 
-function setup(pages: Record<string, unknown>[] | Error, watermarkAgoMs = 60_000, then?: Record<string, unknown>, open: { due?: { telephonySessionId: string; startTime: Date }[]; dropped?: Date } = {}) {
+function setup(pages: Record<string, unknown>[] | Error, watermarkAgoMs = 60_000, then?: Record<string, unknown>, open: { due?: { telephonySessionId: string; startTime: Date }[]; dropped?: Date; users?: string[] } = {}) {
   const tx = {};
   const repository = {
     state: jest.fn<Fn>().mockResolvedValue({ watermark: new Date(Date.now() - watermarkAgoMs) }),
@@ -36,7 +36,7 @@ function setup(pages: Record<string, unknown>[] | Error, watermarkAgoMs = 60_000
   const job = new CallLogSyncJob(
     { transaction: (fn: (m: unknown) => Promise<unknown>) => fn(tx) } as never,
     { findById: jest.fn<Fn>().mockResolvedValue({ id: 'acc-1', enabled: true, hasRingCentralCredentials: true, settings: {} }) } as never,
-    { entries: jest.fn<Fn>().mockResolvedValue(new Map()) } as never,
+    { entries: jest.fn<Fn>().mockResolvedValue(new Map((open.users ?? []).map((id) => [id, { type: 'User' }]))) } as never,
     repository as never,
     { request } as never,
     queue as never,
@@ -108,5 +108,20 @@ describe('CallLogSyncJob.sync', () => {
     const run = (repository.saveRun.mock.calls[0] as unknown[])[1] as { leftOut: { from: Date; to: Date } };
     expect(run.leftOut.from).toEqual(dropped);
     expect(Date.now() - run.leftOut.to.getTime()).toBeGreaterThanOrEqual(24 * 3600_000);
+  });
+
+  it('remembers a call listed "In Progress" with an agent leg, and forgets it when its final record is read', async () => {
+    const going = { telephonySessionId: 's-1', startTime: new Date(Date.now() - 60_000).toISOString(), result: 'In Progress', extension: { id: 101 }, legs: [] };
+    const ivr = { ...going, telephonySessionId: 's-2', extension: { id: 900 } };
+    const { job, repository } = setup([{ records: [going, ivr], navigation: {} }], 60_000, undefined, { users: ['101'] });
+    await job.sync({ accountId: 'acc-1' });
+    expect(repository.rememberInProgress).toHaveBeenCalledWith(expect.anything(), 'acc-1', [{ telephonySessionId: 's-1', startTime: new Date(going.startTime), extensionIds: ['101'] }]);
+
+    const ended = { ...going, result: 'Accepted', duration: 1800 };
+    const again = setup([{ records: [ended], navigation: {} }], 60_000, undefined, { users: ['101'] });
+    again.repository.existing.mockResolvedValue(new Set(['s-1|101']));
+    await again.job.sync({ accountId: 'acc-1' });
+    expect(again.repository.forgetInProgress).toHaveBeenCalledWith(expect.anything(), 'acc-1', ['s-1']);
+    expect(again.repository.rememberInProgress).toHaveBeenCalledWith(expect.anything(), 'acc-1', []);
   });
 });

@@ -14,7 +14,7 @@ import { RingCentralClient } from '../ringcentral/ringcentral.client';
 import { RingCentralRateLimitedError } from '../ringcentral/ringcentral.errors';
 import type { CallLogPage, DetailedCallLogRecord } from '../ringcentral/types';
 import { CallLogSyncRepository } from './call-log-sync.repository';
-import { inProgressCall, type RecordLeg, recordLegs } from './call-record-legs';
+import { inProgressCall, isFinalRecord, type RecordLeg, recordLegs } from './call-record-legs';
 import { LoggingMetrics } from './logging.metrics';
 import { OPEN_CALL_READS_PER_RUN, openCallSlices } from './open-call-reads';
 import { syncWindow } from './sync-window';
@@ -142,7 +142,8 @@ export class CallLogSyncJob implements OnApplicationBootstrap {
   private async apply(accountId: string, records: DetailedCallLogRecord[], now: number): Promise<void> {
     const legs = dedupe(records.flatMap(recordLegs));
     const open = records.map(inProgressCall).filter((c) => c !== undefined);
-    if (!legs.length && !open.length) return;
+    const finalCalls = [...new Set(records.flatMap((r) => (r.telephonySessionId && isFinalRecord(r) ? [r.telephonySessionId] : [])))];
+    if (!finalCalls.length && !open.length) return;
     const extensionIds = [...legs.map((l) => l.extensionId), ...open.flatMap((c) => c.extensionIds)];
     const entries = await this.directory.entries(accountId, new Set(extensionIds));
     // Only people's extensions are agents (IVR menus, queues and the like have no leg of their own to log).
@@ -164,7 +165,7 @@ export class CallLogSyncJob implements OnApplicationBootstrap {
       const created = await this.repository.insertReconciled(tx, accountId, missing);
       // A call in progress is read again until its final record is in; one whose leg waits out the grace stays remembered.
       const stillOpen = new Set([...openCalls.map((c) => c.telephonySessionId), ...noRow.filter((l) => !missing.includes(l)).map((l) => l.telephonySessionId)]);
-      await this.repository.forgetInProgress(tx, accountId, [...new Set(legs.map((l) => l.telephonySessionId))].filter((id) => !stillOpen.has(id)));
+      await this.repository.forgetInProgress(tx, accountId, finalCalls.filter((id) => !stillOpen.has(id)));
       await this.repository.rememberInProgress(tx, accountId, openCalls);
       await this.repository.appendTimelines(tx, [
         ...merged.map((m) => ({
