@@ -11,7 +11,7 @@ export interface StoredCallRecord {
   startMs: number;
   /** From here the record is shown as "In Progress" (only with the callLogInProgress knob). */
   inProgressFrom?: number;
-  /** From here the final record is visible. */
+  /** From here the final record is visible (Infinity: the call is still open, see ScenarioEngine.endCall). */
   visibleAt: number;
   recordingVisibleAt: number;
   /** Until then (callLogChangeDelayMs) the record shows its first version: only its first leg. */
@@ -58,9 +58,9 @@ export class CallLogStore {
     return stored ? view(stored, now, v) : undefined;
   }
 
-  /** Every record of the account regardless of visibility (control API / tests). */
+  /** Every record of the account regardless of visibility (control API / tests); a call still open has none yet. */
   all(accountId: string): CallLogRecord[] {
-    return this.records.filter((r) => r.accountId === accountId).map((r) => structuredClone(r.record));
+    return this.records.filter((r) => r.accountId === accountId && Number.isFinite(r.visibleAt)).map((r) => structuredClone(r.record));
   }
 }
 

@@ -78,6 +78,8 @@ export function controlRoutes(sim: RingCentralSim): Router {
     return b.scenario !== undefined ? results[0] : { calls: results };
   }));
 
+  router.post('/accounts/:id/calls/:telephonySessionId/end', safe((req) => ({ legs: sim.endCall(sim.account(id(req)).id, String(req.params.telephonySessionId)) })));
+
   router.post('/accounts/:id/replay', safe((req) => {
     const b = body(req) as ReplayOptions & { notifications?: NotificationEnvelope[]; subscriptionId?: string };
     if (!Array.isArray(b.notifications)) throw new Error('"notifications" must be an array of envelopes');

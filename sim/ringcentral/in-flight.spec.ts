@@ -1,5 +1,5 @@
 import { startRingCentralSim, type DeliveryRecord, type RingCentralSim } from './index';
-import { login, subscribe } from './testing/sim-client';
+import { api, login, subscribe } from './testing/sim-client';
 import { startWebhookReceiver, type WebhookReceiver } from './testing/webhook-receiver';
 
 /** What the benchmark needs from the simulator: calls left in progress, and when each notification was delivered. */
@@ -34,6 +34,29 @@ describe('RingCentral sim: calls left open and delivery observers', () => {
     expect(open.noLeg).toEqual([]);
     expect(open.callLogRecordIds).toEqual([]);
     expect(sim.callLogRecords(accountId).map((r) => r.telephonySessionId)).not.toContain(open.telephonySessionIds[0]);
+  });
+
+  it('a long call left open is listed "In Progress" from its start, and endCall files its final record', async () => {
+    sim.setKnobs({ callLogInProgress: true, dropCallRate: 1 });
+    const before = Date.now();
+    const open = await sim.play(accountId, 'inbound-answered', { leaveOpen: true, talkSeconds: 1800 });
+    expect(open.delivered).toEqual([]);
+    const tsid = open.telephonySessionIds[0];
+    const token = (await login(sim, accountId)).access_token;
+    const list = async () => (await api(sim, token, 'GET', `/restapi/v1.0/account/~/call-log?view=Detailed&telephonySessionId=${tsid}&dateFrom=${new Date(before - 3600_000).toISOString()}`)).body.records;
+    const [going] = await list();
+    expect(going.result).toBe('In Progress');
+    expect(going.duration).toBeUndefined();
+    expect(Date.parse(going.startTime)).toBeLessThan(before - 1800_000);
+    expect(sim.callLogRecords(accountId).map((r) => r.telephonySessionId)).not.toContain(tsid);
+
+    const legs = sim.endCall(accountId, tsid);
+    expect(legs.map((l) => l.telephonySessionId)).toEqual([tsid]);
+    const [final] = await list();
+    expect(final.result).toBe('Accepted');
+    expect(final.duration).toBeGreaterThanOrEqual(1800);
+    expect(final.startTime).toBe(going.startTime);
+    expect(() => sim.endCall(accountId, tsid)).toThrow(/no open call/);
   });
 
   it('leaveOpen passes through playRandom', async () => {

@@ -12,7 +12,7 @@ import { oauthRoutes } from './oauth.routes';
 import { type PlayRandomOptions, type ReplayOptions, ScenarioEngine } from './scenario-engine';
 import { applyKnobs, type RingCentralSimOptionsInput, resolveOptions, type RingCentralSimOptions, type SimKnobs, type SimKnobsPatch } from './sim-options';
 import { SimState } from './sim-state';
-import type { AccountSpec, CallLogRecord, NotificationEnvelope, PlayOptions, PlayResult, ScenarioName, SimAccount } from './sim-types';
+import type { AccountSpec, CallLogRecord, ExpectedLeg, NotificationEnvelope, PlayOptions, PlayResult, ScenarioName, SimAccount } from './sim-types';
 import type { SimStats } from './stats';
 import { subscriptionRoutes } from './subscription.routes';
 import type { WebSocketSnapshot } from './ws-gateway';
@@ -140,6 +140,11 @@ export class RingCentralSim {
 
   play(accountId: string, scenario: ScenarioName, opts?: PlayOptions): Promise<PlayResult> {
     return this.engine.play(accountId, scenario, opts);
+  }
+
+  /** Ends a call played with `leaveOpen` (its final record is filed now); returns the legs it should give. */
+  endCall(accountId: string, telephonySessionId: string): ExpectedLeg[] {
+    return this.engine.endCall(accountId, telephonySessionId);
   }
 
   playRandom(accountId: string, count: number, opts?: PlayRandomOptions): Promise<PlayResult[]> {

@@ -1,4 +1,5 @@
 import { materializeRecord } from './call-log-records';
+import type { StoredCallRecord } from './call-log-store';
 import { eventPath, sleep } from './notification-dispatcher';
 import { DEFAULT_MIX, isScenarioName, SCENARIOS } from './scenarios';
 import { ScenarioContext, type LegDraft } from './scenarios/scenario-context';
@@ -34,7 +35,27 @@ export interface ReplayOptions {
 const iso = (ms: number): string => new Date(ms).toISOString();
 
 export class ScenarioEngine {
+  /** Calls played with leaveOpen, by telephonySessionId: their records are filed final by endCall(). */
+  private readonly open = new Map<string, { accountId: string; records: StoredCallRecord[]; legs: ExpectedLeg[] }>();
+
   constructor(private readonly state: SimState) {}
+
+  /**
+   * Ends a call played with `leaveOpen`: its final record (as the scenario wrote it: start, duration) is listed from
+   * now (plus callLogDelayMs); the notifications after its first end are never delivered. Returns its expected legs.
+   */
+  endCall(accountId: string, telephonySessionId: string): ExpectedLeg[] {
+    const call = this.open.get(telephonySessionId);
+    if (!call || call.accountId !== accountId) throw new Error(`no open call ${telephonySessionId} on account ${accountId}`);
+    const visibleAt = this.state.now() + this.state.knobs.callLogDelayMs;
+    for (const entry of call.records) {
+      entry.visibleAt = visibleAt;
+      entry.recordingVisibleAt = visibleAt + this.state.knobs.recordingDelayMs;
+      if (this.state.knobs.callLogChangeDelayMs > 0) entry.changedAt = visibleAt + this.state.knobs.callLogChangeDelayMs;
+    }
+    for (const [id, c] of this.open) if (c === call) this.open.delete(id);
+    return call.legs;
+  }
 
   async play(accountId: string, scenario: ScenarioName, opts: PlayOptions = {}): Promise<PlayResult> {
     if (!isScenarioName(scenario)) throw new Error(`unknown scenario ${String(scenario)}`);
@@ -52,11 +73,13 @@ export class ScenarioEngine {
     }
 
     const callLogRecordIds: string[] = [];
-    for (const draft of opts.leaveOpen ? [] : script.records) {
+    const filed: StoredCallRecord[] = [];
+    for (const draft of script.records) {
       const record = materializeRecord(draft, t0, accountId, state.ids, state.knobs.recordDurationExtraSeconds);
       const startMs = t0 + draft.session.firstAt;
-      const visibleAt = t0 + draft.session.lastAt + state.knobs.callLogDelayMs;
-      state.callLogs.add({
+      // A call left open has no final record until endCall(); with callLogInProgress it is listed "In Progress" meanwhile.
+      const visibleAt = opts.leaveOpen ? Infinity : t0 + draft.session.lastAt + state.knobs.callLogDelayMs;
+      const entry: StoredCallRecord = {
         accountId,
         record,
         startMs,
@@ -65,8 +88,13 @@ export class ScenarioEngine {
         recordingVisibleAt: visibleAt + state.knobs.recordingDelayMs,
         ...(state.knobs.callLogChangeDelayMs > 0 && { changedAt: visibleAt + state.knobs.callLogChangeDelayMs }),
         extensionIds: [...new Set([draft.extensionId, ...draft.legs.map((l) => l.extensionId)])],
-      });
-      callLogRecordIds.push(record.id);
+      };
+      state.callLogs.add(entry);
+      filed.push(entry);
+      if (!opts.leaveOpen) callLogRecordIds.push(record.id);
+    }
+    if (opts.leaveOpen) {
+      for (const s of builder.sessions) this.open.set(s.telephonySessionId, { accountId, records: filed, legs: script.legs.map((l) => expectedLeg(l, t0)) });
     }
     state.stats.calls.played++;
     state.stats.calls.notifications += events.length;

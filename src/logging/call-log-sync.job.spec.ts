@@ -4,7 +4,7 @@ import { CallLogSyncJob } from './call-log-sync.job';
 
 type Fn = (...a: any[]) => Promise<any>;
 
-function setup(pages: Record<string, unknown>[] | Error, watermarkAgoMs = 60_000, then?: Record<string, unknown>) {
+function setup(pages: Record<string, unknown>[] | Error, watermarkAgoMs = 60_000, then?: Record<string, unknown>, open: { due?: { telephonySessionId: string; startTime: Date }[]; dropped?: Date; users?: string[] } = {}) {
   const tx = {};
   const repository = {
     state: jest.fn<Fn>().mockResolvedValue({ watermark: new Date(Date.now() - watermarkAgoMs) }),
@@ -18,6 +18,11 @@ function setup(pages: Record<string, unknown>[] | Error, watermarkAgoMs = 60_000
     markRecordingsMissing: jest.fn<Fn>().mockResolvedValue([]),
     takeStagedUpdates: jest.fn<Fn>().mockResolvedValue(['row-1']),
     takeReadySingles: jest.fn<Fn>().mockResolvedValue([]),
+    rememberInProgress: jest.fn<Fn>().mockResolvedValue(undefined),
+    forgetInProgress: jest.fn<Fn>().mockResolvedValue(undefined),
+    dueInProgress: jest.fn<Fn>().mockResolvedValue(open.due ?? []),
+    markInProgressChecked: jest.fn<Fn>().mockResolvedValue(undefined),
+    dropInProgressBefore: jest.fn<Fn>().mockResolvedValue(open.dropped),
   };
   const request = jest.fn<Fn>();
   if (pages instanceof Error) request.mockRejectedValue(pages);
@@ -31,7 +36,7 @@ function setup(pages: Record<string, unknown>[] | Error, watermarkAgoMs = 60_000
   const job = new CallLogSyncJob(
     { transaction: (fn: (m: unknown) => Promise<unknown>) => fn(tx) } as never,
     { findById: jest.fn<Fn>().mockResolvedValue({ id: 'acc-1', enabled: true, hasRingCentralCredentials: true, settings: {} }) } as never,
-    { entries: jest.fn<Fn>().mockResolvedValue(new Map()) } as never,
+    { entries: jest.fn<Fn>().mockResolvedValue(new Map((open.users ?? []).map((id) => [id, { type: 'User' }]))) } as never,
     repository as never,
     { request } as never,
     queue as never,
@@ -77,5 +82,46 @@ describe('CallLogSyncJob.sync', () => {
     expect(repository.saveRun).toHaveBeenCalledWith('acc-1', expect.objectContaining({ success: false, watermark: undefined, error: 'rate limited: RingCentral asks to wait 60s' }));
     expect(repository.markRecordsNotFound).toHaveBeenCalled();
     expect(repository.takeStagedUpdates).toHaveBeenCalled();
+  });
+
+  it('calls seen in progress whose start is behind the window: one narrow read around each start, then marked read', async () => {
+    const start = new Date(Date.now() - 40 * 60_000);
+    const due = [{ telephonySessionId: 's-long', startTime: start }];
+    const { job, repository, request } = setup([{ records: [], navigation: {} }, { records: [], navigation: {} }], 60_000, undefined, { due });
+    await job.sync({ accountId: 'acc-1' });
+    expect(request).toHaveBeenCalledTimes(2);
+    const narrow = (request.mock.calls[1][1] as { query: { dateFrom: string; dateTo: string } }).query;
+    expect(Date.parse(narrow.dateFrom)).toBe(start.getTime() - 1000);
+    expect(Date.parse(narrow.dateTo)).toBe(start.getTime() + 1000);
+    const [, before, floor, limit] = repository.dueInProgress.mock.calls[0] as [string, Date, Date, number];
+    expect(before.getTime()).toBeGreaterThan(start.getTime());
+    expect(floor.getTime()).toBeLessThan(start.getTime());
+    expect(limit).toBe(20);
+    expect(repository.markInProgressChecked).toHaveBeenCalledWith('acc-1', ['s-long']);
+  });
+
+  it('a call still in progress after CALL_LOG_BACKFILL_MAX_HOURS is dropped and shown as left out, not read', async () => {
+    const dropped = new Date(Date.now() - 30 * 3600_000);
+    const { job, repository, request } = setup([{ records: [], navigation: {} }], 60_000, undefined, { dropped });
+    await job.sync({ accountId: 'acc-1' });
+    expect(request).toHaveBeenCalledTimes(1);
+    const run = (repository.saveRun.mock.calls[0] as unknown[])[1] as { leftOut: { from: Date; to: Date } };
+    expect(run.leftOut.from).toEqual(dropped);
+    expect(Date.now() - run.leftOut.to.getTime()).toBeGreaterThanOrEqual(24 * 3600_000);
+  });
+
+  it('remembers a call listed "In Progress" with an agent leg, and forgets it when its final record is read', async () => {
+    const going = { telephonySessionId: 's-1', startTime: new Date(Date.now() - 60_000).toISOString(), result: 'In Progress', extension: { id: 101 }, legs: [] };
+    const ivr = { ...going, telephonySessionId: 's-2', extension: { id: 900 } };
+    const { job, repository } = setup([{ records: [going, ivr], navigation: {} }], 60_000, undefined, { users: ['101'] });
+    await job.sync({ accountId: 'acc-1' });
+    expect(repository.rememberInProgress).toHaveBeenCalledWith(expect.anything(), 'acc-1', [{ telephonySessionId: 's-1', startTime: new Date(going.startTime), extensionIds: ['101'] }]);
+
+    const ended = { ...going, result: 'Accepted', duration: 1800 };
+    const again = setup([{ records: [ended], navigation: {} }], 60_000, undefined, { users: ['101'] });
+    again.repository.existing.mockResolvedValue(new Set(['s-1|101']));
+    await again.job.sync({ accountId: 'acc-1' });
+    expect(again.repository.forgetInProgress).toHaveBeenCalledWith(expect.anything(), 'acc-1', ['s-1']);
+    expect(again.repository.rememberInProgress).toHaveBeenCalledWith(expect.anything(), 'acc-1', []);
   });
 });

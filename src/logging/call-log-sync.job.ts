@@ -14,8 +14,9 @@ import { RingCentralClient } from '../ringcentral/ringcentral.client';
 import { RingCentralRateLimitedError } from '../ringcentral/ringcentral.errors';
 import type { CallLogPage, DetailedCallLogRecord } from '../ringcentral/types';
 import { CallLogSyncRepository } from './call-log-sync.repository';
-import { type RecordLeg, recordLegs } from './call-record-legs';
+import { inProgressCall, isFinalRecord, type RecordLeg, recordLegs } from './call-record-legs';
 import { LoggingMetrics } from './logging.metrics';
+import { OPEN_CALL_READS_PER_RUN, openCallSlices } from './open-call-reads';
 import { syncWindow } from './sync-window';
 
 const PER_PAGE = 1000;
@@ -80,8 +81,12 @@ export class CallLogSyncJob implements OnApplicationBootstrap {
     });
     if (leftOut) this.logger.warn({ accountId, from: leftOut.from, to: leftOut.to }, 'call-log sync: the gap is longer than CALL_LOG_BACKFILL_MAX_HOURS; older calls are left out');
 
-    let requests = 0;
-    let recordsRead = 0;
+    const floor = new Date(now - this.app.callLogBackfillMaxHours * 3600_000);
+    const droppedOpen = await this.repository.dropInProgressBefore(accountId, floor);
+    if (droppedOpen) this.logger.warn({ accountId, from: droppedOpen }, 'call-log sync: calls still "In Progress" after CALL_LOG_BACKFILL_MAX_HOURS are no longer read');
+    const leftOutAll = droppedOpen ? { from: new Date(Math.min(droppedOpen.getTime(), leftOut?.from.getTime() ?? Infinity)), to: floor } : leftOut;
+
+    const run = { requests: 0, recordsRead: 0 };
     let error: string | null = null;
     // Read in time slices, oldest first (each slice newest first, as RingCentral lists): after a long downtime a run
     // stops at its page budget and the watermark moves only past the slices read whole; the next run goes on.
@@ -89,26 +94,16 @@ export class CallLogSyncJob implements OnApplicationBootstrap {
     try {
       for (const [from, to] of timeSlices(dateFrom, now)) {
         // The last slice has no dateTo: RingCentral reads up to its now, which is at least the watermark saved below.
-        let query: Record<string, string | number> = { view: 'Detailed', dateFrom: new Date(from).toISOString(), ...(to !== undefined && { dateTo: new Date(to).toISOString() }), perPage: PER_PAGE };
-        let complete = false;
-        while (requests < MAX_PAGES) {
-          requests++;
-          const answer = await withTimeout(
-            this.ringcentral.request<CallLogPage<DetailedCallLogRecord>>(accountId, { method: 'GET', path: '/restapi/v1.0/account/~/call-log', query, group: 'heavy' }),
-            PAGE_TIMEOUT_MS,
-          );
-          this.metrics.syncRequests.inc({ outcome: 'ok' });
-          recordsRead += answer.records?.length ?? 0;
-          await this.apply(accountId, answer.records ?? [], now);
-          const next = nextPageQuery(answer.navigation?.nextPage?.uri);
-          if (!next || !(answer.records?.length ?? 0)) {
-            complete = true;
-            break;
-          }
-          query = next;
-        }
-        if (!complete) break;
+        if (!(await this.read(accountId, from, to, now, run))) break;
         readUpTo = to ?? now;
+      }
+      // Calls seen "In Progress" whose start is now behind the window: a narrow read around each start, a few per run.
+      if (run.requests < MAX_PAGES) {
+        const due = await this.repository.dueInProgress(accountId, new Date(dateFrom), floor, OPEN_CALL_READS_PER_RUN);
+        for (const [from, to] of openCallSlices(due.map((d) => d.startTime.getTime()))) {
+          if (!(await this.read(accountId, from, to, now, run))) break;
+        }
+        await this.repository.markInProgressChecked(accountId, due.map((d) => d.telephonySessionId));
       }
     } catch (e) {
       this.metrics.syncRequests.inc({ outcome: e instanceof RingCentralRateLimitedError ? 'rate-limited' : 'error' });
@@ -120,19 +115,43 @@ export class CallLogSyncJob implements OnApplicationBootstrap {
     const watermark = advanced ?? state?.watermark;
     const lagSeconds = watermark ? (Date.now() - watermark.getTime()) / 1000 : (Date.now() - dateFrom) / 1000;
     this.metrics.syncLag.set({ account: accountId }, lagSeconds);
-    await this.repository.saveRun(accountId, { watermark: advanced, success: !error, error, lagSeconds, recordsRead, requests, leftOut });
+    await this.repository.saveRun(accountId, { watermark: advanced, success: !error, error, lagSeconds, recordsRead: run.recordsRead, requests: run.requests, leftOut: leftOutAll });
     await this.decide(accountId, resolveLoggingSettings(account.settings).logMode);
+  }
+
+  /** Every page of [from, to) (to undefined: up to RingCentral's now) within the run's page budget; false when cut short. */
+  private async read(accountId: string, from: number, to: number | undefined, now: number, run: { requests: number; recordsRead: number }): Promise<boolean> {
+    let query: Record<string, string | number> = { view: 'Detailed', dateFrom: new Date(from).toISOString(), ...(to !== undefined && { dateTo: new Date(to).toISOString() }), perPage: PER_PAGE };
+    while (run.requests < MAX_PAGES) {
+      run.requests++;
+      const answer = await withTimeout(
+        this.ringcentral.request<CallLogPage<DetailedCallLogRecord>>(accountId, { method: 'GET', path: '/restapi/v1.0/account/~/call-log', query, group: 'heavy' }),
+        PAGE_TIMEOUT_MS,
+      );
+      this.metrics.syncRequests.inc({ outcome: 'ok' });
+      run.recordsRead += answer.records?.length ?? 0;
+      await this.apply(accountId, answer.records ?? [], now);
+      const next = nextPageQuery(answer.navigation?.nextPage?.uri);
+      if (!next || !(answer.records?.length ?? 0)) return true;
+      query = next;
+    }
+    return false;
   }
 
   /** One page: final records merged into their legs, legs with no row reconciled (after the events' grace). */
   private async apply(accountId: string, records: DetailedCallLogRecord[], now: number): Promise<void> {
     const legs = dedupe(records.flatMap(recordLegs));
-    if (!legs.length) return;
-    const entries = await this.directory.entries(accountId, new Set(legs.map((l) => l.extensionId)));
+    const open = records.map(inProgressCall).filter((c) => c !== undefined);
+    const finalCalls = [...new Set(records.flatMap((r) => (r.telephonySessionId && isFinalRecord(r) ? [r.telephonySessionId] : [])))];
+    if (!finalCalls.length && !open.length) return;
+    const extensionIds = [...legs.map((l) => l.extensionId), ...open.flatMap((c) => c.extensionIds)];
+    const entries = await this.directory.entries(accountId, new Set(extensionIds));
     // Only people's extensions are agents (IVR menus, queues and the like have no leg of their own to log).
-    const agentLegs = legs.filter((l) => entries.get(l.extensionId)?.type === 'User');
+    const isAgent = (id: string) => entries.get(id)?.type === 'User';
+    const agentLegs = legs.filter((l) => isAgent(l.extensionId));
+    const openCalls = open.filter((c) => c.extensionIds.some(isAgent));
     // An extension the directory does not know yet (a new user): refresh it; the overlap brings the record back.
-    if (legs.some((l) => !entries.has(l.extensionId))) {
+    if (extensionIds.some((id) => !entries.has(id))) {
       await this.queue.enqueue('directory.sync', { accountId }, { singletonKey: accountId, singletonSeconds: 300 });
     }
     // The events path normally makes the row first; a record is reconciled only once that has had its chance.
@@ -141,8 +160,13 @@ export class CallLogSyncJob implements OnApplicationBootstrap {
       const merged = await this.repository.merge(tx, accountId, agentLegs);
       this.metrics.recordsMerged.inc(merged.filter((m) => m.firstMerge).length);
       const existing = await this.repository.existing(tx, accountId, agentLegs);
-      const missing = agentLegs.filter((l) => !existing.has(`${l.telephonySessionId}|${l.extensionId}`) && now - l.endTime.getTime() >= graceMs);
+      const noRow = agentLegs.filter((l) => !existing.has(`${l.telephonySessionId}|${l.extensionId}`));
+      const missing = noRow.filter((l) => now - l.endTime.getTime() >= graceMs);
       const created = await this.repository.insertReconciled(tx, accountId, missing);
+      // A call in progress is read again until its final record is in; one whose leg waits out the grace stays remembered.
+      const stillOpen = new Set([...openCalls.map((c) => c.telephonySessionId), ...noRow.filter((l) => !missing.includes(l)).map((l) => l.telephonySessionId)]);
+      await this.repository.forgetInProgress(tx, accountId, finalCalls.filter((id) => !stillOpen.has(id)));
+      await this.repository.rememberInProgress(tx, accountId, openCalls);
       await this.repository.appendTimelines(tx, [
         ...merged.map((m) => ({
           callLogId: m.id,

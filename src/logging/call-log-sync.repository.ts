@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, type EntityManager } from 'typeorm';
 import { queryRows } from '../database/query-rows';
-import type { RecordLeg } from './call-record-legs';
+import type { InProgressCall, RecordLeg } from './call-record-legs';
 
 export interface SyncState {
   watermark: Date | null;
@@ -47,6 +47,48 @@ export class CallLogSyncRepository {
       `SELECT min(started_at) AS at FROM call_logs
        WHERE account_id = $1 AND (record_state = 'waiting' OR recording_state = 'waiting') AND call_ended_at > $2`,
       [accountId, endedAfter],
+    );
+    return row?.at ?? undefined;
+  }
+
+  /** Calls seen "In Progress" with an agent leg: read again until their record is final (see open-call-reads.ts). */
+  async rememberInProgress(tx: EntityManager, accountId: string, calls: InProgressCall[]): Promise<void> {
+    if (!calls.length) return;
+    await tx.query(
+      `INSERT INTO call_log_open_records (account_id, telephony_session_id, start_time)
+       SELECT $1, * FROM unnest($2::text[], $3::timestamptz[])
+       ON CONFLICT (account_id, telephony_session_id) DO UPDATE SET start_time = LEAST(call_log_open_records.start_time, EXCLUDED.start_time)`,
+      [accountId, calls.map((c) => c.telephonySessionId), calls.map((c) => c.startTime)],
+    );
+  }
+
+  /** Calls whose final record is in (merged or reconciled): nothing more to read for them. */
+  async forgetInProgress(tx: EntityManager, accountId: string, telephonySessionIds: string[]): Promise<void> {
+    if (!telephonySessionIds.length) return;
+    await tx.query('DELETE FROM call_log_open_records WHERE account_id = $1 AND telephony_session_id = ANY($2)', [accountId, telephonySessionIds]);
+  }
+
+  /** Up to `limit` remembered calls started before the window (and within the backfill bound), least recently read first. */
+  async dueInProgress(accountId: string, before: Date, floor: Date, limit: number): Promise<{ telephonySessionId: string; startTime: Date }[]> {
+    const rows: { telephony_session_id: string; start_time: Date }[] = await this.dataSource.query(
+      `SELECT telephony_session_id, start_time FROM call_log_open_records
+       WHERE account_id = $1 AND start_time < $2 AND start_time >= $3 ORDER BY checked_at NULLS FIRST, start_time LIMIT $4`,
+      [accountId, before, floor, limit],
+    );
+    return rows.map((r) => ({ telephonySessionId: r.telephony_session_id, startTime: r.start_time }));
+  }
+
+  async markInProgressChecked(accountId: string, telephonySessionIds: string[]): Promise<void> {
+    if (!telephonySessionIds.length) return;
+    await this.dataSource.query('UPDATE call_log_open_records SET checked_at = now() WHERE account_id = $1 AND telephony_session_id = ANY($2)', [accountId, telephonySessionIds]);
+  }
+
+  /** Calls still open past CALL_LOG_BACKFILL_MAX_HOURS are no longer read: dropped; returns the oldest start dropped. */
+  async dropInProgressBefore(accountId: string, floor: Date): Promise<Date | undefined> {
+    const [row] = await this.dataSource.query(
+      `WITH gone AS (DELETE FROM call_log_open_records WHERE account_id = $1 AND start_time < $2 RETURNING start_time)
+       SELECT min(start_time) AS at FROM gone`,
+      [accountId, floor],
     );
     return row?.at ?? undefined;
   }

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { DetailedCallLogRecord } from '../ringcentral/types';
-import { isFinalRecord, MEDIA_READER, recordLegs } from './call-record-legs';
+import { inProgressCall, isFinalRecord, MEDIA_READER, recordLegs } from './call-record-legs';
 
 const fixture = (name: string): DetailedCallLogRecord =>
   JSON.parse(readFileSync(join(process.cwd(), 'test/fixtures/ringcentral/call-log', name), 'utf8')) as DetailedCallLogRecord;
@@ -44,4 +44,15 @@ describe('recordLegs (a call-log record -> the leg keys the events use)', () => 
     expect(isFinalRecord(record)).toBe(false);
     expect(recordLegs(record)).toEqual([]);
   });
+
+  it('a record in progress names its call, start and extensions; a final one does not', () => {
+    const final = fixture('record-detailed-inbound-accepted-recorded-legs-accept-and-pstntosip-2023.json');
+    const open = { ...final, result: 'In Progress', duration: undefined } as DetailedCallLogRecord;
+    const call = inProgressCall(open)!;
+    expect(call.telephonySessionId).toBe(final.telephonySessionId);
+    expect(call.startTime.toISOString()).toBe(new Date(final.startTime).toISOString());
+    expect(call.extensionIds).toEqual([...new Set(final.legs.map((l) => String(l.extension!.id)))]);
+    expect(inProgressCall(final)).toBeUndefined();
+  });
 });
+

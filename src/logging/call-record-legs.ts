@@ -33,6 +33,25 @@ export function isFinalRecord(record: Pick<CallLogEntryBase, 'result' | 'duratio
   return record.result !== 'In Progress' && typeof record.duration === 'number';
 }
 
+/** A call the call log shows still going, and the extensions on it so far. */
+export interface InProgressCall {
+  telephonySessionId: string;
+  startTime: Date;
+  extensionIds: string[];
+}
+
+/**
+ * A record that is not final yet (RingCentral lists a call in progress as `result: "In Progress"` without duration):
+ * the sync remembers it so that it reads the call's final record later, however long the call lasts.
+ */
+export function inProgressCall(record: DetailedCallLogRecord): InProgressCall | undefined {
+  if (isFinalRecord(record) || !record.telephonySessionId) return undefined;
+  const startTime = new Date(record.startTime);
+  if (Number.isNaN(startTime.getTime())) return undefined;
+  const ids = [record.extension?.id, ...(record.legs ?? []).map((l) => l.extension?.id)].filter((id) => id !== undefined).map(String);
+  return { telephonySessionId: record.telephonySessionId, startTime, extensionIds: [...new Set(ids)] };
+}
+
 /**
  * The agent legs of a final record: every extension in `legs[].extension.id` (on the account call log the reliable
  * place, per App Connect) and the record's own `extension.id`. The record's extension gets the record's values

@@ -9,6 +9,7 @@ import { CallRecords1765000300000 } from './1765000300000-call-records';
 import { SharedLimits1765000400000 } from './1765000400000-shared-limits';
 import { RetentionIndexes1765000400001 } from './1765000400001-retention-indexes';
 import { ConsoleSessions1765000500000 } from './1765000500000-console-sessions';
+import { CallLogOpenRecords1765000600000 } from './1765000600000-call-log-open-records';
 
 /** Applied in this order; a migration, once released, is never edited (add a new one). */
 export const MIGRATIONS = [
@@ -23,4 +24,5 @@ export const MIGRATIONS = [
   SharedLimits1765000400000,
   RetentionIndexes1765000400001,
   ConsoleSessions1765000500000,
+  CallLogOpenRecords1765000600000,
 ];
