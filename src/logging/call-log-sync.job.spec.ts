@@ -96,7 +96,7 @@ describe('CallLogSyncJob.sync', () => {
     const [, before, floor, limit] = repository.dueInProgress.mock.calls[0] as [string, Date, Date, number];
     expect(before.getTime()).toBeGreaterThan(start.getTime());
     expect(floor.getTime()).toBeLessThan(start.getTime());
-    expect(limit).toBe(20);
+    expect(limit).toBe(4);
     expect(repository.markInProgressChecked).toHaveBeenCalledWith('acc-1', ['s-long']);
   });
 
