@@ -109,7 +109,7 @@ export class WebhookIntake extends HttpFastPath {
       'Content-Length': String(Buffer.byteLength(json)),
       [CORRELATION_HEADER]: correlationId,
       // A body refused unread leaves the connection in the middle of a request.
-      ...(status === 413 && { Connection: 'close' }),
+      ...(!req.complete && { Connection: 'close' }),
     });
     res.end(json);
   }
@@ -135,24 +135,34 @@ function parseJson(text: string): unknown {
   }
 }
 
+/**
+ * A body this far over the limit is still read to its end (and dropped) before the 413 goes out: an HTTP client that is
+ * still sending when the server answers and closes sees a reset connection instead of the 413 (Node's fetch does).
+ * Beyond it the connection is closed unread.
+ */
+const DRAINED_BYTES = 16 * 1024 * 1024;
+
 /** The request body as text, refusing (413) one that declares or turns out to be larger than `limit` bytes. */
 function readBody(req: IncomingMessage, limit: number): Promise<string> {
   const tooLarge = () => new AppError('PAYLOAD_TOO_LARGE', `Request body is larger than ${limit} bytes`);
-  if (Number(req.headers['content-length'] ?? 0) > limit) return Promise.reject(tooLarge());
+  const declared = Number(req.headers['content-length'] ?? 0);
+  if (declared > DRAINED_BYTES) return Promise.reject(tooLarge());
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
     let size = 0;
+    const refuse = () => {
+      req.removeAllListeners('data');
+      req.removeAllListeners('end');
+      req.resume();
+      reject(tooLarge());
+    };
     req.on('data', (chunk: Buffer) => {
       size += chunk.length;
-      if (size > limit) {
-        req.removeAllListeners('data');
-        req.resume();
-        reject(tooLarge());
-        return;
-      }
+      if (size > DRAINED_BYTES) return refuse();
+      if (size > limit || declared > limit) return void chunks.splice(0);
       chunks.push(chunk);
     });
-    req.on('end', () => resolve(Buffer.concat(chunks, size).toString('utf8')));
+    req.on('end', () => (size > limit || declared > limit ? reject(tooLarge()) : resolve(Buffer.concat(chunks, size).toString('utf8'))));
     req.on('error', reject);
   });
 }

@@ -15,11 +15,11 @@ export interface ServiceProcess {
   stop(signal?: NodeJS.Signals): Promise<number | null>;
 }
 
-/** Runs the built service (`node dist/src/main.js`, what `npm start` runs) as a child process. */
-export async function spawnService(env: Record<string, string>): Promise<ServiceProcess> {
+/** Runs the built service (`node dist/src/main.js`, what `npm start` runs) as a child process; `nodeArgs` go before the script. */
+export async function spawnService(env: Record<string, string>, options: { nodeArgs?: string[] } = {}): Promise<ServiceProcess> {
   if (!existsSync(MAIN_JS)) throw new Error(`${MAIN_JS} is missing: run \`npm run build\` first (npm test does)`);
   const port = env.PORT ?? String(await findFreePort());
-  const child = spawn(process.execPath, [MAIN_JS], {
+  const child = spawn(process.execPath, [...(options.nodeArgs ?? []), MAIN_JS], {
     env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '/tmp', LOG_LEVEL: 'warn', OUTBOUND_ALLOW_PRIVATE: 'true', ...env, PORT: port },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
