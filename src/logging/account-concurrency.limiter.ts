@@ -6,6 +6,14 @@ import { hostname } from 'node:os';
 import { DataSource } from 'typeorm';
 import type { AppConfig } from '../config/app-config';
 
+/** This process's share of an account's slots, and who waits for one. */
+interface LocalSlots {
+  active: number;
+  background: number;
+  waiting: (() => void)[];
+  waitingBackground: (() => void)[];
+}
+
 /** A slot is held under a lease renewed while its conversation runs; a process that dies loses it when it runs out. */
 const LEASE_SECONDS = 30;
 const RENEW_EVERY_MS = 10_000;
@@ -24,7 +32,7 @@ const MAX_POLL_MS = 250;
 @Injectable()
 export class AccountConcurrencyLimiter {
   private readonly logger = new Logger(AccountConcurrencyLimiter.name);
-  private readonly local = new Map<string, { active: number; waiting: (() => void)[] }>();
+  private readonly local = new Map<string, LocalSlots>();
   private readonly perAccount: number;
   /** Identifies this process's leases (a restarted process never releases its predecessor's). */
   private readonly holder = `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`;
@@ -37,11 +45,20 @@ export class AccountConcurrencyLimiter {
     this.perAccount = config.get('app', { infer: true }).crmConcurrencyPerAccount;
   }
 
-  async run<T>(accountId: string, fn: () => Promise<T>): Promise<T> {
-    const slot = this.local.get(accountId) ?? { active: 0, waiting: [] };
+  /**
+   * Runs `fn` holding one of the account's slots. `background` work (staged updates: catch-up work nobody waits for)
+   * takes a free slot only while no call waits to be logged here, and at most half of them, so when the CRM cannot
+   * keep up with both, new calls are logged first and the updates follow.
+   */
+  async run<T>(accountId: string, fn: () => Promise<T>, priority: 'normal' | 'background' = 'normal'): Promise<T> {
+    const slot = this.local.get(accountId) ?? { active: 0, background: 0, waiting: [], waitingBackground: [] };
     this.local.set(accountId, slot);
-    if (slot.active >= this.perAccount) await new Promise<void>((resolve) => slot.waiting.push(resolve));
+    const background = priority === 'background';
+    if (background ? !this.admitsBackground(slot) : slot.active >= this.perAccount) {
+      await new Promise<void>((resolve) => (background ? slot.waitingBackground : slot.waiting).push(resolve));
+    }
     slot.active++;
+    if (background) slot.background++;
     try {
       const shared = await this.acquire(accountId);
       const renew = setInterval(() => void this.renew(accountId, shared), RENEW_EVERY_MS);
@@ -55,10 +72,21 @@ export class AccountConcurrencyLimiter {
       }
     } finally {
       slot.active--;
-      const next = slot.waiting.shift();
-      if (next) next();
-      else if (slot.active === 0) this.local.delete(accountId);
+      if (background) slot.background--;
+      this.admitNext(accountId, slot);
     }
+  }
+
+  private admitsBackground(slot: LocalSlots): boolean {
+    return slot.active < this.perAccount && slot.waiting.length === 0 && slot.background < Math.max(1, Math.floor(this.perAccount / 2));
+  }
+
+  /** A freed local slot goes to a waiting call first, then to background work if it may run. */
+  private admitNext(accountId: string, slot: LocalSlots): void {
+    const next = slot.waiting.shift();
+    if (next) return next();
+    if (slot.waitingBackground.length && this.admitsBackground(slot)) return slot.waitingBackground.shift()!();
+    if (slot.active === 0 && !slot.waitingBackground.length) this.local.delete(accountId);
   }
 
   /** Takes a free (or expired) slot of the account, waiting until one is. */

@@ -42,7 +42,7 @@ export class CallUpdateJob {
       const account = await this.accounts.findById(leg.accountId);
       if (!account) return;
       const ctx: LegContext = { leg: { ...leg, attempts: attempt }, account, settings: resolveLoggingSettings(account.settings), timeline, crmRequests: 0 };
-      await this.limiter.run(account.id, () => this.update(ctx, attempt));
+      await this.limiter.run(account.id, () => this.update(ctx, attempt), 'background');
     } finally {
       await this.callLogs.appendTimeline(leg.id, timeline);
     }

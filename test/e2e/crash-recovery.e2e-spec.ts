@@ -5,9 +5,10 @@ import { AccountsRepository } from '../../src/accounts/accounts.repository';
 import { findFreePort } from '../../src/database/embedded-postgres.launcher';
 import { type ServiceProcess, spawnService, waitForHealthy } from '../support/spawn-service';
 import { DEMO_PEOPLE } from '../support/stack';
-import { startTestApp, TEST_ENCRYPTION_KEY, TEST_HASH_KEY } from '../support/test-app';
+import { startTestApp } from '../support/test-app';
 import { createTestDatabase, type TestDatabase } from '../support/test-database';
 import { waitFor } from '../support/wait-for';
+import { databaseEnv, simulatorEnv } from '../support/service-env';
 
 /**
  * Issue 4: "with the process killed mid-run and restarted, every log lands once". The webhook intake (ROLE=api) and
@@ -36,14 +37,8 @@ describe('a worker killed mid-run and restarted', () => {
   it('logs every admitted leg exactly once', async () => {
     const apiPort = String(await findFreePort());
     const env = {
-      DATABASE_URL: db.url,
-      ENCRYPTION_KEY: TEST_ENCRYPTION_KEY,
-      HASH_KEY: TEST_HASH_KEY,
-      RINGCENTRAL_SERVER: sim.url,
-      RINGCENTRAL_CLIENT_ID: sim.options.clientId,
-      RINGCENTRAL_CLIENT_SECRET: sim.options.clientSecret,
-      PUBLIC_BASE_URL: `http://127.0.0.1:${apiPort}`,
-      SESSION_QUIET_SECONDS: '1',
+      ...databaseEnv(db),
+      ...simulatorEnv(sim, apiPort),
       JOB_TIMEOUT_SECONDS: '4',
     };
     const api = await spawnService({ ...env, ROLE: 'api', PORT: apiPort });

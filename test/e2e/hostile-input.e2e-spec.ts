@@ -10,7 +10,7 @@ import { CLASS_STATUS, type HostileWebhookRequest, hostileWebhookRequest, sendWe
 import { admittedLegs, legKey } from '../support/leg-expectations';
 import { type ServiceProcess, spawnService, waitForHealthy } from '../support/spawn-service';
 import { DEMO_PEOPLE } from '../support/stack';
-import { TEST_ENCRYPTION_KEY, TEST_HASH_KEY } from '../support/test-app';
+import { databaseEnv, simulatorEnv } from '../support/service-env';
 import { createTestDatabase, type TestDatabase } from '../support/test-database';
 import { waitFor } from '../support/wait-for';
 
@@ -53,15 +53,9 @@ describe('hostile input', () => {
     const port = String(await findFreePort());
     service = await spawnService(
       {
-        DATABASE_URL: db.url,
-        ENCRYPTION_KEY: TEST_ENCRYPTION_KEY,
-        HASH_KEY: TEST_HASH_KEY,
+        ...databaseEnv(db),
         PORT: port,
-        PUBLIC_BASE_URL: `http://127.0.0.1:${port}`,
-        RINGCENTRAL_SERVER: sim.url,
-        RINGCENTRAL_CLIENT_ID: sim.options.clientId,
-        RINGCENTRAL_CLIENT_SECRET: sim.options.clientSecret,
-        SESSION_QUIET_SECONDS: '1',
+        ...simulatorEnv(sim, port),
         CALL_LOG_SYNC_INTERVAL_SECONDS: '3600',
       },
       { nodeArgs: INSPECTABLE },

@@ -6,9 +6,10 @@ import { findFreePort } from '../../src/database/embedded-postgres.launcher';
 import { admittedLegs, legKey } from '../support/leg-expectations';
 import { type ServiceProcess, spawnService, waitForHealthy } from '../support/spawn-service';
 import { DEMO_PEOPLE } from '../support/stack';
-import { startTestApp, TEST_ENCRYPTION_KEY, TEST_HASH_KEY, type TestApp } from '../support/test-app';
+import { startTestApp, type TestApp } from '../support/test-app';
 import { createTestDatabase, type TestDatabase } from '../support/test-database';
 import { waitFor } from '../support/wait-for';
+import { databaseEnv, simulatorEnv } from '../support/service-env';
 
 /**
  * Issue 16, "replicas share their limits": two replicas (each with workers) log one account's calls into a CRM that
@@ -39,14 +40,8 @@ describe('replicas share per-account limits and see credential changes', () => {
   it('never more than 8 CRM requests of the account in flight across two replicas; a rotated key is used by both at once', async () => {
     const apiPort = String(await findFreePort());
     const env = {
-      DATABASE_URL: db.url,
-      ENCRYPTION_KEY: TEST_ENCRYPTION_KEY,
-      HASH_KEY: TEST_HASH_KEY,
-      RINGCENTRAL_SERVER: sim.url,
-      RINGCENTRAL_CLIENT_ID: sim.options.clientId,
-      RINGCENTRAL_CLIENT_SECRET: sim.options.clientSecret,
-      PUBLIC_BASE_URL: `http://127.0.0.1:${apiPort}`,
-      SESSION_QUIET_SECONDS: '1',
+      ...databaseEnv(db),
+      ...simulatorEnv(sim, apiPort),
       CRM_CONCURRENCY_PER_ACCOUNT: '8',
     };
     replicas.push(await spawnService({ ...env, PORT: apiPort }), await spawnService(env));

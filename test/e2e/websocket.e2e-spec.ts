@@ -8,9 +8,10 @@ import { AccountsRepository } from '../../src/accounts/accounts.repository';
 import { legKey } from '../support/leg-expectations';
 import { type ServiceProcess, spawnService, waitForHealthy } from '../support/spawn-service';
 import { DEMO_PEOPLE, onboard, startStack, type Stack } from '../support/stack';
-import { startTestApp, TEST_ENCRYPTION_KEY, TEST_HASH_KEY } from '../support/test-app';
+import { startTestApp } from '../support/test-app';
 import { createTestDatabase, type TestDatabase } from '../support/test-database';
 import { waitFor } from '../support/wait-for';
+import { databaseEnv, simulatorEnv } from '../support/service-env';
 
 const EXTERNAL_NUMBERS = [DEMO_NUMBERS.jane, DEMO_NUMBERS.john, DEMO_NUMBERS.acmeMain, DEMO_NUMBERS.unknown];
 /** Room for the recovery buffer: this test is about the service recovering, not about the gateway's 100-message cap. */
@@ -151,15 +152,10 @@ describe('WebSocket transport with two replicas', () => {
 
   it('one connection per account across the replicas; the survivor takes over a killed holder’s accounts', async () => {
     const env = {
-      DATABASE_URL: db.url,
-      ENCRYPTION_KEY: TEST_ENCRYPTION_KEY,
-      HASH_KEY: TEST_HASH_KEY,
-      RINGCENTRAL_SERVER: sim.url,
-      RINGCENTRAL_CLIENT_ID: sim.options.clientId,
-      RINGCENTRAL_CLIENT_SECRET: sim.options.clientSecret,
+      ...databaseEnv(db),
+      ...simulatorEnv(sim),
       RINGCENTRAL_TRANSPORT: 'websocket',
       RINGCENTRAL_WEBSOCKET_LEASE_SECONDS: '3',
-      SESSION_QUIET_SECONDS: '1',
     };
     // Onboarding through the admin's service, from a short-lived api-role instance (it holds no connection).
     const admin = await startTestApp({ ...env, ROLE: 'api' }, db);

@@ -8,6 +8,7 @@ import { AccountsRepository } from '../../src/accounts/accounts.repository';
 import { findFreePort } from '../../src/database/embedded-postgres.launcher';
 import { startTestApp, type TestApp } from './test-app';
 import { waitFor } from './wait-for';
+import { simulatorEnv } from './service-env';
 
 export interface Stack {
   sim: RingCentralSim;
@@ -27,11 +28,7 @@ export async function startStack(options: { sim?: Parameters<typeof startRingCen
   const port = await findFreePort();
   const app = await startTestApp({
     PORT: String(port),
-    PUBLIC_BASE_URL: `http://127.0.0.1:${port}`,
-    RINGCENTRAL_SERVER: sim.url,
-    RINGCENTRAL_CLIENT_ID: sim.options.clientId,
-    RINGCENTRAL_CLIENT_SECRET: sim.options.clientSecret,
-    SESSION_QUIET_SECONDS: '1',
+    ...simulatorEnv(sim, port),
     // The call-log sync reads (and updates logs) only where a test asks for it with a short interval.
     CALL_LOG_SYNC_INTERVAL_SECONDS: '3600',
     ...(process.env.E2E_RINGCENTRAL_TRANSPORT && { RINGCENTRAL_TRANSPORT: process.env.E2E_RINGCENTRAL_TRANSPORT, RINGCENTRAL_WEBSOCKET_LEASE_SECONDS: '3' }),
