@@ -95,4 +95,21 @@ export class AccountsRepository {
     if (!sets.length) return;
     await manager.query(`UPDATE accounts SET ${sets.join(', ')}, updated_at = now() WHERE id = $1`, values);
   }
+
+  /**
+   * Pauses the account for `reason` unless its server-logging settings were written after `settingsVersion` (the ones
+   * the failed request used): a request that was in flight while the admin rotated the key fails with the old key, and
+   * must not pause logging that the new key serves. True when it paused.
+   */
+  async pauseUnlessSettingsChanged(accountId: string, reason: string, settingsVersion: string | null): Promise<boolean> {
+    const [, paused] = await this.dataSource.query(
+      `UPDATE accounts a SET paused_reason = $2, updated_at = now()
+        WHERE a.id = $1
+          AND NOT EXISTS (SELECT 1 FROM server_logging_settings s
+                           WHERE s.account_id = a.id AND s.connector_id = a.connector_id
+                             AND ($3::timestamptz IS NULL OR s.updated_at > $3::timestamptz))`,
+      [accountId, reason, settingsVersion],
+    );
+    return paused > 0;
+  }
 }

@@ -58,6 +58,18 @@ describe('ExtensionDirectoryCache', () => {
     expect(reads).toHaveLength(2);
   });
 
+  it('does not keep a copy read while the directory was replaced (the next read loads again)', async () => {
+    const { cache, rows, reads, advance } = setup();
+    const reading = cache.entry('acc-1', '101');
+    // The sync lands while the read above is still waiting on the database.
+    cache.invalidate('acc-1');
+    rows.set('acc-1', [{ extensionId: '101', type: 'User', name: 'Synced' }]);
+    expect((await reading)?.name).toBe('Ann');
+    advance(1);
+    expect((await cache.entry('acc-1', '101'))?.name).toBe('Synced');
+    expect(reads).toHaveLength(2);
+  });
+
   it('keeps accounts apart', async () => {
     const { cache, rows } = setup();
     rows.set('acc-2', [{ extensionId: '101', type: 'Department' }]);

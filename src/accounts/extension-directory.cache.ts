@@ -1,6 +1,7 @@
 import { Injectable, Optional } from '@nestjs/common';
 import { Clock } from '../common/clock';
 import { AccountCacheSync } from './account-cache.sync';
+import { AccountEpochs } from './account-epochs';
 import { type DirectoryEntry, ExtensionDirectoryRepository } from './extension-directory.repository';
 
 /** A directory read this long ago is read again. */
@@ -22,6 +23,7 @@ interface Cached {
 @Injectable()
 export class ExtensionDirectoryCache {
   private readonly accounts = new Map<string, Cached>();
+  private readonly epochs = new AccountEpochs();
 
   constructor(
     private readonly directory: ExtensionDirectoryRepository,
@@ -29,7 +31,7 @@ export class ExtensionDirectoryCache {
     @Optional() private readonly sync?: AccountCacheSync,
   ) {
     // Another replica synced the directory: read it again on next use.
-    sync?.onDrop('directory', (accountId) => this.accounts.delete(accountId));
+    sync?.onDrop('directory', (accountId) => this.invalidate(accountId));
   }
 
   /** The entries of these extensions that the directory holds (missing ones are absent from the map). */
@@ -54,14 +56,17 @@ export class ExtensionDirectoryCache {
 
   /** After the directory was replaced: the next read loads it. */
   invalidate(accountId: string): void {
+    this.epochs.advance(accountId);
     this.accounts.delete(accountId);
   }
 
   private async load(accountId: string, now: number): Promise<Cached> {
+    const epoch = this.epochs.of(accountId);
     const list = await this.directory.list(accountId);
     const cached = { loadedAt: now, byId: new Map(list.map((e) => [e.extensionId, e])) };
     for (const [id, other] of this.accounts) if (now - other.loadedAt >= DIRECTORY_CACHE_MS) this.accounts.delete(id);
-    this.accounts.set(accountId, cached);
+    // Replaced while it was read: answer this caller from the copy, keep none.
+    if (this.epochs.of(accountId) === epoch) this.accounts.set(accountId, cached);
     return cached;
   }
 }

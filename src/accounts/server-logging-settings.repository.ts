@@ -15,8 +15,16 @@ export class ServerLoggingSettingsRepository {
   ) {}
 
   async read(accountId: string, connectorId: string): Promise<Record<string, string>> {
-    const [row] = await this.dataSource.query('SELECT values_encrypted FROM server_logging_settings WHERE account_id = $1 AND connector_id = $2', [accountId, connectorId]);
-    return row ? this.crypto.decryptJson<Record<string, string>>(row.values_encrypted) : {};
+    return (await this.readVersioned(accountId, connectorId)).values;
+  }
+
+  /** The values and their version (when they were last written, to the microsecond); null when none are stored. */
+  async readVersioned(accountId: string, connectorId: string): Promise<{ values: Record<string, string>; version: string | null }> {
+    const [row] = await this.dataSource.query(
+      'SELECT values_encrypted, updated_at::text AS version FROM server_logging_settings WHERE account_id = $1 AND connector_id = $2',
+      [accountId, connectorId],
+    );
+    return row ? { values: this.crypto.decryptJson<Record<string, string>>(row.values_encrypted), version: row.version } : { values: {}, version: null };
   }
 
   async fieldNames(accountId: string, connectorId: string): Promise<string[]> {

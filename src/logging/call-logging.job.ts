@@ -1,4 +1,4 @@
-import { Injectable, Logger } from '@nestjs/common';
+import { Injectable } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
 import { AccountsRepository } from '../accounts/accounts.repository';
 import type { AccountRow } from '../accounts/account.types';
@@ -10,6 +10,7 @@ import { JobHandler } from '../jobs/job-handler.decorator';
 import { JobQueue } from '../jobs/job-queue.service';
 import { honouredFields, type SyncChainResult } from '../plugins';
 import { AccountConcurrencyLimiter } from './account-concurrency.limiter';
+import { AccountPauseService } from './account-pause.service';
 import { CallLogRepository, type TimelineEntry } from './call-log.repository';
 import type { CallLogRecord } from './call-log.types';
 import { callValues } from './call-values';
@@ -25,14 +26,13 @@ import { LoggingMetrics } from './logging.metrics';
  */
 @Injectable()
 export class CallLoggingJob {
-  private readonly logger = new Logger(CallLoggingJob.name);
-
   constructor(
     private readonly callLogs: CallLogRepository,
     private readonly accounts: AccountsRepository,
     private readonly sessions: ConnectorSessionService,
     private readonly steps: LogSteps,
     private readonly policy: ConnectorErrorPolicy,
+    private readonly pauses: AccountPauseService,
     private readonly limiter: AccountConcurrencyLimiter,
     private readonly queue: JobQueue,
     private readonly metrics: LoggingMetrics,
@@ -72,7 +72,7 @@ export class CallLoggingJob {
     try {
       session = await this.sessions.open(account);
     } catch (error) {
-      return this.onFailure(leg, account, error, timeline);
+      return this.onFailure(leg, account, error, timeline, null);
     }
     const started = Date.now();
     try {
@@ -126,7 +126,7 @@ export class CallLoggingJob {
     } catch (error) {
       this.metrics.crmRequests.inc({ connector: session.connector.id }, ctx.crmRequests);
       this.metrics.crmLatency.observe({ connector: session.connector.id, outcome: 'error' }, (Date.now() - started) / 1000);
-      return this.onFailure(leg, account, error, timeline);
+      return this.onFailure(leg, account, error, timeline, session);
     }
   }
 
@@ -167,8 +167,9 @@ export class CallLoggingJob {
     this.metrics.retries.inc({ code: 'PLUGIN' });
   }
 
-  private async onFailure(leg: CallLogRecord, account: AccountRow, error: unknown, timeline: TimelineEntry[]): Promise<void> {
-    const decision = this.policy.decide(error, leg.attempts);
+  /** `session` is what the failed request used (null when opening it failed). */
+  private async onFailure(leg: CallLogRecord, account: AccountRow, error: unknown, timeline: TimelineEntry[], session: ConnectorSession | null): Promise<void> {
+    const decision = await this.pauses.apply(account, this.policy.decide(error, leg.attempts), session);
     timeline.push({ kind: 'crm-error', detail: { code: decision.code, action: decision.action, reason: decision.reason } });
     switch (decision.action) {
       case 'retry': {
@@ -179,8 +180,6 @@ export class CallLoggingJob {
         return;
       }
       case 'pause-account':
-        this.logger.warn({ accountId: account.id, reason: decision.reason }, 'pausing the account: logging waits for the admin');
-        await this.accounts.update(account.id, { pausedReason: decision.reason });
         await this.callLogs.markWaiting(leg.id, decision.reason, null, 'account-paused');
         return;
       default:

@@ -1,12 +1,13 @@
 import { Injectable } from '@nestjs/common';
 import { AccountsRepository } from '../accounts/accounts.repository';
-import { ConnectorSessionService } from '../accounts/connector-session.service';
+import { type ConnectorSession, ConnectorSessionService } from '../accounts/connector-session.service';
 import { resolveLoggingSettings } from '../accounts/logging-settings';
 import { ConnectorErrorPolicy } from '../connectors';
 import { JobHandler } from '../jobs/job-handler.decorator';
 import { JobQueue } from '../jobs/job-queue.service';
 import { honouredFields } from '../plugins';
 import { AccountConcurrencyLimiter } from './account-concurrency.limiter';
+import { AccountPauseService } from './account-pause.service';
 import { CallLogRepository, type TimelineEntry } from './call-log.repository';
 import type { CallLogRecord } from './call-log.types';
 import { callValues } from './call-values';
@@ -28,6 +29,7 @@ export class CallUpdateJob {
     private readonly sessions: ConnectorSessionService,
     private readonly steps: LogSteps,
     private readonly policy: ConnectorErrorPolicy,
+    private readonly pauses: AccountPauseService,
     private readonly limiter: AccountConcurrencyLimiter,
     private readonly queue: JobQueue,
     private readonly metrics: LoggingMetrics,
@@ -51,8 +53,9 @@ export class CallUpdateJob {
   private async update(ctx: LegContext, attempt: number): Promise<void> {
     const { leg, account, settings, timeline } = ctx;
     if (account.pausedReason) return this.retryLater(leg, account.pausedReason, 60_000, attempt, timeline);
+    let session: ConnectorSession | null = null;
     try {
-      const session = await this.sessions.open(account);
+      session = await this.sessions.open(account);
       const values = callValues(leg);
       const hashedExtensionId = this.sessions.hashedId(leg.rcExtensionId);
       const callLog = toRcCallLog(leg);
@@ -99,10 +102,12 @@ export class CallUpdateJob {
       });
       await this.steps.recordUpdated(ctx, session);
     } catch (error) {
-      const decision = this.policy.decide(error, attempt);
+      const decision = await this.pauses.apply(account, this.policy.decide(error, attempt), session);
       timeline.push({ kind: 'crm-error', detail: { operation: 'updateCallLog', code: decision.code, action: decision.action, reason: decision.reason } });
       if (decision.action === 'retry') return this.retryLater(leg, decision.reason, decision.delayMs, attempt, timeline);
-      // Paused or failed: the log the CRM has (created from the events) stays; the admin sees why it was not updated.
+      // Paused: the update waits with the account's other calls and goes on once the admin fixes the settings.
+      if (decision.action === 'pause-account') return this.retryLater(leg, decision.reason, 60_000, attempt, timeline);
+      // Failed: the log the CRM has (created from the events) stays; the admin sees why it was not updated.
       return this.fail(leg, decision.reason, timeline);
     }
   }

@@ -1,6 +1,7 @@
 import { Module } from '@nestjs/common';
 import { PluginsModule } from '../plugins';
 import { AccountConcurrencyLimiter } from './account-concurrency.limiter';
+import { AccountPauseService } from './account-pause.service';
 import { CallLogRepository } from './call-log.repository';
 import { CallLogSyncJob } from './call-log-sync.job';
 import { CallLogSyncRepository } from './call-log-sync.repository';
@@ -19,7 +20,7 @@ import { PluginTasksJob } from './plugin-tasks.job';
  */
 @Module({
   imports: [PluginsModule],
-  providers: [LoggingResumeListener, CallLogRepository, CallLoggingJob, CallUpdateJob, CallLogSyncJob, CallLogSyncRepository, LogSteps, PluginTasksJob, ContactResolver, OwnerResolver, AccountConcurrencyLimiter, LoggingMetrics],
+  providers: [AccountPauseService, LoggingResumeListener, CallLogRepository, CallLoggingJob, CallUpdateJob, CallLogSyncJob, CallLogSyncRepository, LogSteps, PluginTasksJob, ContactResolver, OwnerResolver, AccountConcurrencyLimiter, LoggingMetrics],
   exports: [CallLogRepository],
 })
 export class LoggingModule {}

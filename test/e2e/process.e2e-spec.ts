@@ -2,7 +2,7 @@ import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fetchJson } from '../support/http';
-import { spawnService, waitForHealthy } from '../support/spawn-service';
+import { spawnService, waitForHealthy, waitForOutput } from '../support/spawn-service';
 
 /** What a newcomer does: `npm start` with nothing set, twice, and with a typo in the environment. */
 describe('the service process (dist/src/main.js, as `npm start` runs it)', () => {
@@ -19,7 +19,8 @@ describe('the service process (dist/src/main.js, as `npm start` runs it)', () =>
   it('starts on the embedded database with no other configuration, and a second start reuses the same data', async () => {
     const first = await spawnService({ DATA_DIR: dataDir });
     await waitForHealthy(first);
-    expect(first.output()).toContain('/docs');
+    // The banner follows the first /health answer by a database query.
+    await waitForOutput(first, '/docs');
     const secrets = await readFile(join(dataDir, 'secrets.json'), 'utf8');
     expect(await first.stop('SIGTERM')).toBe(0);
 

@@ -67,15 +67,18 @@ describe('replicas share per-account limits and see credential changes', () => {
     // The limit was reached (the run was busy enough to exceed it without the shared slots).
     expect(busiest).toBeGreaterThanOrEqual(8);
 
-    // The admin rotates the CRM key; the CRM refuses the old one from now on.
-    const refusedBefore = crm.stats().byStatus['401'] ?? 0;
+    // The admin rotates the CRM key; the CRM refuses the old one from now on. Requests already on their way with the
+    // old key (staged updates may be running) are refused: they are retried with the new key and pause nothing.
     await onboarding.setServerLoggingSettings((await accounts.findById(account.id))!, { apiKey: crm.issueApiKey() });
     crm.revokeApiKey(oldKey);
+    await new Promise((resolve) => setTimeout(resolve, 1_000)); // the CRM answers in 120 ms
+    const refusedBefore = crm.stats().byStatus['401'] ?? 0;
     const second = admittedLegs(await sim.playRandom(simAccount.id, 30, { rate: 60, externalNumbers: numbers, mix }));
     const all = [...first, ...second].map(legKey).sort();
     await waitFor(async () => (crm.activities().length >= all.length ? true : undefined), 120_000, `${all.length} activities`);
     expect(crm.activities().map((a) => a.externalId).sort()).toEqual(all);
-    // Neither replica sent the old key after the change.
+    // Neither replica sent the old key after the change, and a refusal of a request in flight paused nothing.
     expect((crm.stats().byStatus['401'] ?? 0) - refusedBefore).toBe(0);
+    expect((await accounts.findById(account.id))!.pausedReason).toBeNull();
   }, 300_000);
 });

@@ -1,0 +1,33 @@
+import { Injectable, Logger } from '@nestjs/common';
+import { AccountsRepository } from '../accounts/accounts.repository';
+import type { AccountRow } from '../accounts/account.types';
+import { type ConnectorSession, ConnectorSessionService } from '../accounts/connector-session.service';
+import type { ConnectorErrorDecision } from '../connectors';
+
+/**
+ * Carries out the error policy's "pause the account" for the jobs that talk to the CRM (logging and staged
+ * updates). One exception: the CRM refused credentials that the admin has replaced since the request left (a key
+ * rotated while calls were being logged). Pausing then would stop logging that the new key serves, so the decision
+ * becomes an immediate retry with the new credentials.
+ */
+@Injectable()
+export class AccountPauseService {
+  private readonly logger = new Logger(AccountPauseService.name);
+
+  constructor(
+    private readonly accounts: AccountsRepository,
+    private readonly sessions: ConnectorSessionService,
+  ) {}
+
+  /** `session` is what the failed request used (null when opening it failed); returns the decision as carried out. */
+  async apply(account: AccountRow, decision: ConnectorErrorDecision, session: ConnectorSession | null): Promise<ConnectorErrorDecision> {
+    if (decision.action !== 'pause-account') return decision;
+    if (decision.code === 'AUTH_REVOKED' && session && !(await this.accounts.pauseUnlessSettingsChanged(account.id, decision.reason, session.settingsVersion))) {
+      this.sessions.drop(account.id);
+      return { action: 'retry', code: decision.code, delayMs: 0, reason: 'the CRM refused the credentials this request carried, but the admin has changed them since: retrying with the new ones' };
+    }
+    if (decision.code !== 'AUTH_REVOKED' || !session) await this.accounts.update(account.id, { pausedReason: decision.reason });
+    this.logger.warn({ accountId: account.id, reason: decision.reason }, 'pausing the account: logging waits for the admin');
+    return decision;
+  }
+}
