@@ -1,7 +1,7 @@
 import { INestApplication } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { NestExpressApplication } from '@nestjs/platform-express';
-import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { Logger } from 'nestjs-pino';
 import { AppModule } from './app.module';
@@ -66,11 +66,11 @@ export async function createApp(config: AppConfig, options: { bufferLogs?: boole
   });
   app.useLogger(app.get(Logger));
   app.disable('x-powered-by');
-  // First middleware, ahead of the body parser and the router: the RingCentral webhook (WebhookIntake).
+  // The RingCentral webhook (WebhookIntake) is answered by the HTTP server itself, before Express sees the request.
   const fastPath = runsHttpApi(config.app.role) ? app.get(HttpFastPath, { strict: false }) : undefined;
-  if (fastPath) {
-    app.use((req: IncomingMessage, res: ServerResponse, next: () => void) => (fastPath.matches(req) ? void fastPath.handle(req, res) : next()));
-  }
+  const server = app.getHttpServer() as Server;
+  if (fastPath) answerAheadOfExpress(server, fastPath);
+  keepConnectionsOpen(server);
   // Bodies above 1 MiB are refused with 413 (RingCentral notifications are a few KiB).
   app.useBodyParser('json', { limit: '1mb' });
   app.useBodyParser('urlencoded', { limit: '1mb', extended: false });
@@ -97,4 +97,33 @@ export async function createApp(config: AppConfig, options: { bufferLogs?: boole
   if (fastPath) Object.assign(document.paths, fastPath.openApiPaths());
   SwaggerModule.setup('docs', app, document);
   return app;
+}
+
+/**
+ * Puts `fastPath` in front of the server's request listener (the Express application Nest attached when it created
+ * the server): its requests skip Express's own per-request work (request decoration, the router's walk), the rest go
+ * on to Express unchanged.
+ */
+function answerAheadOfExpress(server: Server, fastPath: HttpFastPath): void {
+  const others = server.listeners('request') as Array<(req: IncomingMessage, res: ServerResponse) => void>;
+  server.removeAllListeners('request');
+  server.on('request', (req: IncomingMessage, res: ServerResponse) => {
+    if (fastPath.matches(req)) return void fastPath.handle(req, res);
+    for (const listener of others) listener.call(server, req, res);
+  });
+}
+
+/** How long an idle keep-alive connection is kept: longer than the 60 s idle timeout of common load balancers. */
+export const KEEP_ALIVE_SECONDS = 65;
+
+/**
+ * Node closes an idle keep-alive connection after 5 s by default. A sender that reuses the connection at that moment
+ * (RingCentral's webhook deliveries, a load balancer's pooled upstream connection) gets a reset instead of an answer,
+ * and RingCentral counts a failed delivery. Idle connections are kept past the balancers' 60 s (AWS ALB, nginx's
+ * upstream keepalive_timeout); headersTimeout must stay above keepAliveTimeout (Node's documentation of
+ * `server.headersTimeout`).
+ */
+function keepConnectionsOpen(server: Server): void {
+  server.keepAliveTimeout = KEEP_ALIVE_SECONDS * 1000;
+  server.headersTimeout = (KEEP_ALIVE_SECONDS + 1) * 1000;
 }

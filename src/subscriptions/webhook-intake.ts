@@ -25,8 +25,8 @@ export const MAX_NOTIFICATION_BYTES = 1024 * 1024;
  * 1 MiB — and nothing is stored then. No input gets a 5xx: what PostgreSQL cannot hold is made storable first
  * (toStorableInboxRow).
  *
- * It is an HttpFastPath: `createApp` mounts it as the first Express middleware, ahead of the router, body-parser and
- * the request logger, whose per-request work was ~60 % of the intake's CPU at thousands of notifications a second
+ * It is an HttpFastPath: `createApp` has the HTTP server answer it before Express (router, body-parser, request
+ * logger), whose per-request work was ~60 % of the intake's CPU at thousands of notifications a second
  * (bench/README.md). Its answers are the API's: the same error codes and bodies, a correlation id on errors.
  */
 @Injectable()

@@ -1,6 +1,8 @@
 import { readFileSync } from 'node:fs';
+import { Agent, request } from 'node:http';
 import { join } from 'node:path';
 import { DataSource } from 'typeorm';
+import { KEEP_ALIVE_SECONDS } from '../../src/bootstrap';
 import { hashVerificationToken } from '../../src/subscriptions/subscription.service';
 import { fetchJson } from '../support/http';
 import { startTestApp, type TestApp } from '../support/test-app';
@@ -49,6 +51,28 @@ describe('POST /webhooks/ringcentral', () => {
     expect(res.status).toBe(200);
     expect(res.headers.get('validation-token')).toBe('abc-123');
     expect((await res.text()).length).toBeLessThan(100);
+  });
+
+  it('keeps idle connections longer than load balancers do (KEEP_ALIVE_SECONDS), on the webhook and on the API', async () => {
+    const hints = await Promise.all(
+      [
+        { method: 'POST', path: '/webhooks/ringcentral', headers: { 'Validation-Token': 'abc-123' } },
+        { method: 'GET', path: '/health', headers: {} },
+      ].map(
+        ({ method, path, headers }) =>
+          new Promise<string | undefined>((resolve, reject) => {
+            const agent = new Agent({ keepAlive: true });
+            request(`${t.url}${path}`, { method, headers, agent }, (res) => {
+              res.resume();
+              res.on('end', () => (agent.destroy(), resolve(String(res.headers['keep-alive']))));
+            })
+              .on('error', reject)
+              .end();
+          }),
+      ),
+    );
+    expect(hints).toEqual([`timeout=${KEEP_ALIVE_SECONDS}`, `timeout=${KEEP_ALIVE_SECONDS}`]);
+    expect(KEEP_ALIVE_SECONDS).toBeGreaterThan(60);
   });
 
   it('answers 401 and stores nothing when the Verification-Token is wrong or missing', async () => {

@@ -1,8 +1,9 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 
 /**
- * A route answered by an Express middleware mounted first in `createApp`, ahead of the router, the body parser and
- * the request logger: for a route so hot that their per-request work matters (the RingCentral webhook). The
+ * A route answered by the HTTP server's own request listener, installed by `createApp` ahead of Express (and so of
+ * the router, the body parser and the request logger): for a route so hot that their per-request work matters (the
+ * RingCentral webhook). The
  * application still owns it (same process, same error bodies, documented in /docs through `openApiPaths`). A feature
  * module provides its implementation under this token; bootstrap does not import the feature.
  */
