@@ -28,7 +28,7 @@ describe('App Connect test server', () => {
 
   it('keeps the published OpenAPI document unchanged beside it', () => {
     const copy = readFileSync(join(process.cwd(), 'sim/app-connect/crm-server-openapi.json'), 'utf8');
-    // sha256 of /work/shared/reference/app-connect/crm-server-openapi.json as published (App Connect fa94f96c).
+    // sha256 of crm-server-openapi.json as App Connect published it (commit fa94f96c).
     expect(createHash('sha256').update(copy).digest('hex')).toBe('cab1205ab1581087a26584d1b929db36fc7af5fa82d916abfb06c1627b209dfd');
     const doc = JSON.parse(copy) as { info: { title: string }; paths: Record<string, unknown> };
     expect(doc.info.title).toBe('App Connect Connector Server API');

@@ -14,7 +14,7 @@ export interface IssueOptions {
   pluginId?: string;
 }
 
-/** Mints and checks this plugin's bearer tokens. The pluginId claim is always the server's own id (notes §2.7). */
+/** Mints and checks this plugin's bearer tokens. The pluginId claim is always the server's own id (docs/app-connect.md §2.7). */
 export class PluginTokens {
   constructor(
     private readonly secret: string,

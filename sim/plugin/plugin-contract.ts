@@ -2,7 +2,7 @@ import { OpenApiWorker } from './openapi.worker';
 import contractDocument from './plugin-server-openapi.json';
 
 /**
- * The App Connect plugin-server contract (a verbatim copy of shared/reference/app-connect/plugin-server-openapi.json
+ * The App Connect plugin-server contract (a verbatim copy of App Connect's published plugin-server-openapi.json
  * sits next to this file), checked with openapi-backend (run in a worker thread: see openapi.worker.ts).
  *
  * openapi-backend only validates `application/json` response bodies, so the validation view adds, without changing

@@ -26,7 +26,7 @@ describe('plugin simulator: POST /admin/register', () => {
     const verified = plugin.verifyToken(res.body.jwtToken);
     expect(verified.ok).toBe(true);
     if (!verified.ok) return;
-    // The template's bug (notes §2.7) would put `undefined` here.
+    // The template's bug (docs/app-connect.md §2.7) would put `undefined` here.
     expect(verified.claims).toMatchObject({ rcAccountId: '37439510', pluginId: 'plg-sync-123' });
     expect(verified.claims.exp - verified.claims.iat).toBe(PLUGIN_JWT_TTL_SECONDS);
     expect(verified.claims.iat).toBeGreaterThanOrEqual(before);

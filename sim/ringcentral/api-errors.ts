@@ -1,7 +1,7 @@
 import type { Response } from 'express';
 
 /**
- * Error bodies in the shapes RingCentral uses (see ringcentral-notes §1.1, §2, §5). The OAuth endpoint has its own
+ * Error bodies in the shapes RingCentral uses (see docs/ringcentral.md §1.1, §2, §5). The OAuth endpoint has its own
  * `{error, error_description, errors[]}` shape; the REST API uses `{errorCode, message, errors[]}`.
  */
 

@@ -1,7 +1,7 @@
 import type { CallLogRecord } from './sim-types';
 
 /**
- * The account call log with RingCentral's eventual consistency (ringcentral-notes §4.3): a record becomes visible
+ * The account call log with RingCentral's eventual consistency (docs/ringcentral.md §4.3): a record becomes visible
  * some time after its call ended, optionally shows as "In Progress" before that, and its recording may appear later.
  */
 

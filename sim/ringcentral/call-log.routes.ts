@@ -5,7 +5,7 @@ import { baseUrl, extensionParam, ownAccount, platformRoute, principalOf } from 
 import { multi, pageParams, paginate } from './paging';
 import type { SimState } from './sim-state';
 
-/** Account and extension call log (Heavy group), single records and recording content (ringcentral-notes §4). */
+/** Account and extension call log (Heavy group), single records and recording content (docs/ringcentral.md §4). */
 
 const DAY_MS = 24 * 3600 * 1000;
 

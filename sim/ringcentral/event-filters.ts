@@ -2,7 +2,7 @@ import type { TelephonyParty } from './sim-types';
 
 /**
  * Subscription event filters: parsing, `~` expansion and matching of telephony-session parties
- * (ringcentral-notes §2.2). Filters other than telephony sessions are accepted but never produce notifications.
+ * (docs/ringcentral.md §2.2). Filters other than telephony sessions are accepted but never produce notifications.
  */
 
 export const TELEPHONY_STATUS_CODES = [

@@ -4,7 +4,7 @@ import { applyRateLimit, meter } from './http-support';
 import type { SimState } from './sim-state';
 import type { TokenTtls } from './token-store';
 
-/** `POST /restapi/oauth/token` (JWT bearer and refresh grants) and `POST /restapi/oauth/revoke` (ringcentral-notes §1). */
+/** `POST /restapi/oauth/token` (JWT bearer and refresh grants) and `POST /restapi/oauth/revoke` (docs/ringcentral.md §1). */
 
 const JWT_GRANT = 'urn:ietf:params:oauth:grant-type:jwt-bearer';
 

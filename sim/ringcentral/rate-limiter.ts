@@ -1,7 +1,7 @@
 import type { RateLimitGroup, RateLimitRule } from './sim-options';
 
 /**
- * Per (account, user, group) request counters with RingCentral's penalty rule (ringcentral-notes §5): past the
+ * Per (account, user, group) request counters with RingCentral's penalty rule (docs/ringcentral.md §5): past the
  * limit the key is blocked for `penaltySeconds`, and every request made while blocked restarts the penalty, so a
  * client that retries blindly never gets out.
  */

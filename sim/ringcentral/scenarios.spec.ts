@@ -3,7 +3,7 @@ import type { NotificationEnvelope, PlayResult, ScenarioName, SimAccount, Teleph
 import { login, subscribe } from './testing/sim-client';
 import { startWebhookReceiver, type WebhookReceiver } from './testing/webhook-receiver';
 
-/** Each scenario's notification stream obeys the rules of ringcentral-notes §3 and matches its expected outcome. */
+/** Each scenario's notification stream obeys the rules of docs/ringcentral.md §3 and matches its expected outcome. */
 
 const CUSTOMER = '+14155550123';
 

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { ParsedFilter } from './event-filters';
 
-/** WebHook and WebSocket subscriptions (ringcentral-notes §2.1, §2.3, §2.4). */
+/** WebHook and WebSocket subscriptions (docs/ringcentral.md §2.1, §2.3, §2.4). */
 
 export const MAX_WEBHOOK_EXPIRES_IN = 315360000;
 /** Not documented; App Connect asks for 7 days, so that is what an omitted `expiresIn` gets here. */

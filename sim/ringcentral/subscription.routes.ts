@@ -8,7 +8,7 @@ import { clampExpiresIn, type SimSubscription, toSubscriptionInfo } from './subs
 import type { Principal } from './token-store';
 import { validateWebhook } from './webhook-client';
 
-/** `/restapi/v1.0/subscription` CRUD + renew, with the WebHook validation handshake (ringcentral-notes §2). */
+/** `/restapi/v1.0/subscription` CRUD + renew, with the WebHook validation handshake (docs/ringcentral.md §2). */
 
 /** An API error to answer with (`sendApiError` arguments); shared by the REST routes and the WebSocket gateway. */
 export interface ApiErrorReply {

@@ -1,7 +1,7 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 
 /**
- * OAuth sessions and tokens with RingCentral's refresh semantics (ringcentral-notes §1.2): refresh tokens are
+ * OAuth sessions and tokens with RingCentral's refresh semantics (docs/ringcentral.md §1.2): refresh tokens are
  * single-use (optionally with a grace window that returns the same new tokens), refreshing kills the previous access
  * token, a refresh keeps the session id, and a user may hold only N sessions per app (the next login ends the oldest).
  */

@@ -3,7 +3,7 @@ import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
 import type { NotificationEnvelope } from './sim-types';
 
 /**
- * Outbound HTTP to webhook receivers, behaving like RingCentral's sender (ringcentral-notes §2.3): the validation
+ * Outbound HTTP to webhook receivers, behaving like RingCentral's sender (docs/ringcentral.md §2.3): the validation
  * handshake on subscription creation and single notification POSTs. Failure reasons use the wording seen in real
  * `blacklistedData.reason` values.
  */

@@ -13,7 +13,7 @@ import { type ClientFrame, type Frame, clientResponseFrame } from './ws-frames';
  * ws-frame-subscription-created-response-with-rate-limit-headers.json. The caller is the session's token user.
  */
 
-/** A WebSocket subscription shows `expiresIn: 86399` and lives as long as its socket session (ringcentral-notes §2.4). */
+/** A WebSocket subscription shows `expiresIn: 86399` and lives as long as its socket session (docs/ringcentral.md §2.4). */
 export const WS_SUBSCRIPTION_EXPIRES_IN = 86399;
 const SUBSCRIPTION = /^\/restapi\/v1\.0\/subscription\/?$/;
 const ONE = /^\/restapi\/v1\.0\/subscription\/([^/]+)\/?$/;
@@ -87,7 +87,7 @@ function create(state: SimState, session: WsSession, _id: string, raw: unknown, 
   const filters = checkFilters(state, p, body.eventFilters);
   if (!filters.ok) return apiError(filters.error);
   const now = state.now();
-  // One connection holds one subscription: a second one replaces the first (ringcentral-notes §2.4).
+  // One connection holds one subscription: a second one replaces the first (docs/ringcentral.md §2.4).
   for (const sub of state.subscriptions.all()) if (sub.wsSession === session.token) sub.deleted = true;
   if (state.subscriptions.listVisible(p, now).length >= state.options.maxSubscriptionsPerUser) {
     return apiError({ status: 403, errorCode: 'SUB-505', message: 'Subscriptions limit exceeded' });

@@ -19,7 +19,7 @@ import {
 import type { SimSubscription } from './subscription-store';
 
 /**
- * RingCentral's WebSocket gateway (ringcentral-notes §2.4, the frames in test/fixtures/ringcentral/subscriptions/):
+ * RingCentral's WebSocket gateway (docs/ringcentral.md §2.4, the frames in test/fixtures/ringcentral/subscriptions/):
  * `POST /restapi/oauth/wstoken` issues a short-lived ws token; `GET /ws?access_token=...` upgrades; the first frame is
  * `ConnectionDetails` with the session's `wsc` token; `ClientRequest` frames carry REST calls (subscriptions);
  * notifications go out as `ServerNotification` frames. A session whose socket drops keeps its subscription and buffers
@@ -194,7 +194,7 @@ export class WsGateway {
     ws.on('message', (data) => this.onMessage(current, ws, String(data)));
     ws.on('close', () => this.disconnected(current, ws));
     ws.on('error', () => ws.terminate());
-    // Server pings (ringcentral-notes §2.4); a client that stops answering is cut like a dead network.
+    // Server pings (docs/ringcentral.md §2.4); a client that stops answering is cut like a dead network.
     const ping = setInterval(() => {
       if (ws.readyState !== WebSocket.OPEN) return clearInterval(ping);
       if (!alive) {

@@ -5,7 +5,7 @@ import { WS_PATH } from './ws-gateway';
 
 /**
  * `POST /restapi/oauth/wstoken` (Bearer access token, Auth group, app permission WebSocketsSubscription): the ws token
- * and the gateway address a WebSocket client connects to, `{ uri, ws_access_token, expires_in }` (ringcentral-notes §2.4).
+ * and the gateway address a WebSocket client connects to, `{ uri, ws_access_token, expires_in }` (docs/ringcentral.md §2.4).
  */
 export function wstokenRoutes(state: SimState): Router {
   const router = Router();

@@ -14,7 +14,7 @@ describe('consoleMiddleware', () => {
     const dir = mkdtempSync(join(tmpdir(), 'console-dist-'));
     mkdirSync(join(dir, 'assets'));
     writeFileSync(join(dir, 'index.html'), '<div id="root"></div>');
-    writeFileSync(join(dir, 'assets', 'app-1.js'), 'console.log(1)');
+    writeFileSync(join(dir, 'assets', 'app-1.js'), 'export const app = 1;');
     const app = express();
     app.use(consoleMiddleware(dir));
     app.use((req, res) => res.status(404).json({ fellThrough: req.url }));
@@ -34,7 +34,7 @@ describe('consoleMiddleware', () => {
 
   it('serves assets, and index.html for any page of the app', async () => {
     const asset = await fetch(`${base}/console/assets/app-1.js`);
-    expect(await asset.text()).toBe('console.log(1)');
+    expect(await asset.text()).toBe('export const app = 1;');
     expect(asset.headers.get('cache-control')).toContain('immutable');
     for (const path of ['/console/', '/console/calls/123', '/console/setup']) {
       const page = await fetch(`${base}${path}`);

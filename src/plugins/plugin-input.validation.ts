@@ -36,7 +36,7 @@ function url(value: unknown, field: string, required: boolean): string | undefin
   return value;
 }
 
-/** The platform manifest entry, as App Connect's plugin runtime reads it (shared/seeds 000: "Manifest Fields"). */
+/** The platform manifest entry, as App Connect's plugin runtime reads it (its plugin documentation, "Manifest Fields"; docs/app-connect.md §2). */
 export function parseManifest(raw: unknown, field = 'manifest'): PluginManifestEntry {
   if (!isObject(raw)) throw AppError.validation(field, `${field} must be the plugin's platform manifest entry (an object)`);
   if (JSON.stringify(raw).length > PLUGIN_LIMITS.manifestBytes) throw AppError.validation(field, `${field} is larger than ${PLUGIN_LIMITS.manifestBytes} bytes`);

@@ -115,7 +115,7 @@ export class PluginsRepository {
 
   /**
    * Stores a rotated token. Only the token column is written: the manifest, config and settings stay as they are
-   * (App Connect replaces its whole pluginData record with `{jwtToken}` here, losing the manifest; notes §2.7).
+   * (App Connect replaces its whole pluginData record with `{jwtToken}` here, losing the manifest; docs/app-connect.md §2.7).
    */
   async saveToken(accountId: string, pluginId: string, jwtEncrypted: string): Promise<void> {
     await this.dataSource.query(

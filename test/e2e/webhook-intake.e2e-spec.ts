@@ -28,7 +28,7 @@ describe('POST /webhooks/ringcentral', () => {
        VALUES ($1, $2, '[]', 'Active', $3, now() + interval '7 days')`,
       [accountId, RC_SUBSCRIPTION_ID, hashVerificationToken(TOKEN)],
     );
-    // The directory the fold consults: the IVR menu and the user of the capture (notes §3.6).
+    // The directory the fold consults: the IVR menu and the user of the capture (docs/ringcentral.md §3.6).
     await db.query(
       `INSERT INTO rc_extensions (account_id, extension_id, extension_number, type, name) VALUES ($1, '62242421016', '1001', 'IvrMenu', 'IVR Menu 1001'), ($1, '809646016', '101', 'User', 'TESTER Babji')`,
       [accountId],

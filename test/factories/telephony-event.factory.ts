@@ -11,7 +11,7 @@ import type { PartyState } from '../../src/subscriptions/folding/party-state.typ
 
 /**
  * Test-data builders shaped like the real account-level notifications (fixtures/ringcentral/events): one party per
- * notification, `event` path by party kind, sequences per session starting at 2 (notes §3.1–3.3).
+ * notification, `event` path by party kind, sequences per session starting at 2 (docs/ringcentral.md §3.1–3.3).
  */
 
 export const ACCOUNT_ID = '37439510';

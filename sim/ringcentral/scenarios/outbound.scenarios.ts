@@ -30,7 +30,7 @@ function outbound(ctx: ScenarioContext, answered: boolean): ScenarioScript {
   agent.emit(t, 'Proceeding');
   pstn.emit((t += ctx.hop()), 'Proceeding');
   let end: number;
-  // The conversation starts when the callee answers; the agent's own Answered follows (notes §3.4).
+  // The conversation starts when the callee answers; the agent's own Answered follows (docs/ringcentral.md §3.4).
   let answeredAt: number | undefined;
   if (answered) {
     answeredAt = t + ctx.ringMs();

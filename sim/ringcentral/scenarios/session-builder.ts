@@ -4,7 +4,7 @@ import type { PartyStatus, PhoneInfo, TelephonyParty, TelephonySessionEventBody 
 /**
  * Builds the notification stream of a call: sessions, their parties and each party's state changes on a virtual
  * timeline (milliseconds from call start). Every state change becomes one notification carrying only that party,
- * with `sequence` counted per telephony session across all its parties from 2 upward (ringcentral-notes §3.2).
+ * with `sequence` counted per telephony session across all its parties from 2 upward (docs/ringcentral.md §3.2).
  */
 
 export interface PartyInit {

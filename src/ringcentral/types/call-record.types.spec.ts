@@ -5,7 +5,7 @@ import type { CallLogPage, CallLogRecord, DetailedCallLogRecord } from './call-r
 
 /**
  * JSON imports widen string literals to `string`; this widens the declared types the same way so the assignments
- * below check field names, nesting and primitive types of the real records (notes §4.2) at compile time.
+ * below check field names, nesting and primitive types of the real records (test/fixtures/ringcentral/call-log) at compile time.
  */
 type Widened<T> = T extends string
   ? string
@@ -19,7 +19,7 @@ const simple: Widened<CallLogRecord> = simpleRecord;
 const detailed: Widened<DetailedCallLogRecord> = detailedRecord;
 const page: Widened<CallLogPage> = listPage;
 
-describe('call-log record types against the real records (notes §4.2)', () => {
+describe('call-log record types against the real records (test/fixtures/ringcentral/call-log)', () => {
   it('Simple record: direction, result and recording as typed', () => {
     const record = simple as CallLogRecord;
     expect(record.direction).toBe('Inbound');

@@ -1,6 +1,6 @@
 /**
  * Call-log records (`GET /account/~/call-log`, `/extension/{id}/call-log`, `/call-log/{id}`, `active-calls`) as in
- * ringcentral-notes.md §4.2 and the shared call-log fixtures. The API adds enum values over time, so the enums are
+ * docs/ringcentral.md §4.2 and the shared call-log fixtures. The API adds enum values over time, so the enums are
  * open (`| (string & {})`): known values autocomplete, new ones still type-check.
  */
 
@@ -167,7 +167,7 @@ export interface CallLogRecord extends CallLogEntryBase {
 
 export interface CallLogLeg extends CallLogEntryBase {
   legType: CallLogLegType;
-  /** On the account call log this is the reliable way to find the involved extension (notes §4.2). */
+  /** On the account call log this is the reliable way to find the involved extension (docs/ringcentral.md §4.2). */
   extension?: CallLogExtensionRef;
   master?: boolean;
 }

@@ -1,7 +1,7 @@
 /**
  * Telephony-session notifications as RingCentral delivers them to an account-level subscription
  * (`/restapi/v1.0/account/~/telephony/sessions`), WebHook or WebSocket alike. Shapes follow the real payloads in
- * the shared fixtures and ringcentral-notes.md §3; `parseTelephonyNotification` turns untrusted JSON into them.
+ * the shared fixtures and docs/ringcentral.md §3; `parseTelephonyNotification` turns untrusted JSON into them.
  */
 
 /** Every status code of the current API spec. The platform spells voice mail `Voicemail`, the spec `VoiceMail`. */
@@ -32,7 +32,7 @@ const STATUS_BY_LOWER_CASE: ReadonlyMap<string, KnownTelephonyStatusCode> = new 
   TELEPHONY_STATUS_CODES.map((code) => [code.toLowerCase(), code]),
 );
 
-/** Case-insensitive lookup (notes §3.4: `Voicemail` vs `VoiceMail`); undefined for codes the spec does not know. */
+/** Case-insensitive lookup (docs/ringcentral.md §3.4: `Voicemail` vs `VoiceMail`); undefined for codes the spec does not know. */
 export function normalizeStatusCode(code: string): KnownTelephonyStatusCode | undefined {
   return STATUS_BY_LOWER_CASE.get(code.toLowerCase());
 }
@@ -42,7 +42,7 @@ export function canonicalStatusCode(code: string): TelephonyStatusCode {
   return normalizeStatusCode(code) ?? code;
 }
 
-/** Disconnect / Gone reasons of the spec (notes §3.3). A normal hang-up has no reason at all. */
+/** Disconnect / Gone reasons of the spec (docs/ringcentral.md §3.3). A normal hang-up has no reason at all. */
 export type TelephonyStatusReason =
   | 'Pickup'
   | 'Supervising'
@@ -77,7 +77,7 @@ export type TelephonyStatusReason =
   // The reason list grows with the platform; unknown reasons are kept verbatim.
   | (string & {});
 
-/** Technical direction of one party: the caller's party is Outbound, the callee's Inbound (notes §3.3). */
+/** Technical direction of one party: the caller's party is Outbound, the callee's Inbound (docs/ringcentral.md §3.3). */
 export type PartyDirection = 'Inbound' | 'Outbound';
 
 export interface TelephonyPartyEndpoint {

@@ -22,7 +22,7 @@ function parsed(json: unknown): TelephonyNotification {
 }
 
 describe('parseTelephonyNotification', () => {
-  describe('accepts real payloads (fixtures, notes §3.8)', () => {
+  describe('accepts real payloads (test/fixtures/ringcentral/events)', () => {
     it.each(ivrFlow().map((event, i) => [i, event] as const))(
       'IVR flow notification #%i comes back field for field',
       (_i, event) => {

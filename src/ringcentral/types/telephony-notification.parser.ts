@@ -50,7 +50,7 @@ class ParseFailure extends Error {
  * Lenient where RingCentral may change without notice, strict only where folding cannot work:
  * - required: the ids (`uuid`, `subscriptionId`, `body.telephonySessionId`, `body.sessionId`, each party's `id`),
  *   `body.sequence`, `body.eventTime`, a non-empty `body.parties`, each party's `direction` and `status.code`;
- * - status codes are kept as they came: known ones in canonical spelling (`VoiceMail` -> `Voicemail`, notes §3.4),
+ * - status codes are kept as they came: known ones in canonical spelling (`VoiceMail` -> `Voicemail`, docs/ringcentral.md §3.4),
  *   unknown ones verbatim (a party with an unknown code is simply not ended);
  * - optional fields of the wrong type, or of absurd length, are dropped as if absent; missing `from`/`to` become
  *   `{}`, missing booleans `false`; unknown fields are dropped (the raw body stays in the inbox).

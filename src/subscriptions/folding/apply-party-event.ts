@@ -11,7 +11,7 @@ import { latestTime, earliestTime } from './time';
 const ENDPOINT_FIELDS = ['phoneNumber', 'name', 'extensionId', 'deviceId'] as const;
 
 /**
- * Folds one party of one notification into that party's state (notes §3.5).
+ * Folds one party of one notification into that party's state (docs/ringcentral.md §3.5).
  *
  * - The highest sequence decides the current status; an older event arriving late is added to the history (so
  *   `answeredAt` is known even when `Answered` arrives after `Disconnected`) but never overwrites the status.

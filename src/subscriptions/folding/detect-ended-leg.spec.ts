@@ -39,7 +39,7 @@ function inboundToAlice(options: { aliceQueueCall?: boolean } = {}) {
   return { s, caller, alice };
 }
 
-/** Alice calls a PSTN number: her party is Outbound, the callee's PSTN party Inbound (notes §3.3). */
+/** Alice calls a PSTN number: her party is Outbound, the callee's PSTN party Inbound (docs/ringcentral.md §3.3). */
 function outboundFromAlice() {
   const s = factory.callScenario();
   const alice = s.party({
@@ -53,7 +53,7 @@ function outboundFromAlice() {
 }
 
 describe('detectEndedLeg', () => {
-  describe('whose legs are logged (notes §3.7.4)', () => {
+  describe('whose legs are logged (docs/ringcentral.md §3.7.4)', () => {
     it('a PSTN/external party (no extensionId) is skipped, even mid-call', () => {
       const { s, caller } = inboundToAlice();
       expect(detect(s, caller)).toEqual({ skip: 'external-party' });
@@ -81,7 +81,7 @@ describe('detectEndedLeg', () => {
     });
   });
 
-  describe('when a user leg ends (notes §3.7.1-2)', () => {
+  describe('when a user leg ends (docs/ringcentral.md §3.7.1-2)', () => {
     it('not before the party reaches Disconnected or Gone', () => {
       const { s, alice } = inboundToAlice();
       s.event(alice, 'Setup', 1).event(alice, 'Proceeding', 2).event(alice, 'Answered', 5).event(alice, 'Hold', 9);
@@ -206,7 +206,7 @@ describe('detectEndedLeg', () => {
     });
   });
 
-  describe('missed, voicemail, queue (notes §3.7)', () => {
+  describe('missed, voicemail, queue (docs/ringcentral.md §3.7)', () => {
     it('direct inbound, rang (Proceeding), never answered: missed', () => {
       const { s, alice } = inboundToAlice();
       s.event(alice, 'Setup', 1).event(alice, 'Proceeding', 2).event(alice, 'Disconnected', 20);
@@ -292,7 +292,7 @@ describe('detectEndedLeg', () => {
     });
   });
 
-  describe('outbound calls: the callee decides (notes §3.4 Answered)', () => {
+  describe('outbound calls: the callee decides (docs/ringcentral.md §3.4 Answered)', () => {
     it('own party Answered but the PSTN callee only rang: unanswered, No Answer', () => {
       const { s, alice, callee } = outboundFromAlice();
       s.event(alice, 'Setup', 0)

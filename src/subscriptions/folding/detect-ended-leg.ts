@@ -9,11 +9,11 @@ export const AGENT_EXTENSION_KINDS: ReadonlySet<ExtensionKind> = new Set<Extensi
 
 /**
  * First sequence of a session as delivered to an account-level subscription: 2 in every captured flow
- * (notes §3.2). Used to tell "nothing is missing yet" before the session is over.
+ * (docs/ringcentral.md §3.2). Used to tell "nothing is missing yet" before the session is over.
  */
 export const FIRST_SEQUENCE = 2;
 
-/** Callee-side `Disconnected` reasons of an unanswered outbound call -> call-log result text (notes §3.7). */
+/** Callee-side `Disconnected` reasons of an unanswered outbound call -> call-log result text (docs/ringcentral.md §3.7). */
 const UNANSWERED_RESULTS: Readonly<Record<string, CallLogResult>> = {
   TargetBusy: 'Busy',
   Rejected: 'Rejected',
@@ -155,7 +155,7 @@ export function detectEndedLeg(
 
 /**
  * True when every sequence from the session's first (at most FIRST_SEQUENCE) up to `upTo` has been seen, i.e. no
- * event that happened before this party ended is still in flight (notes §3.5: delivery can reorder a session).
+ * event that happened before this party ended is still in flight (docs/ringcentral.md §3.5: delivery can reorder a session).
  */
 export function sequencesComplete(parties: readonly PartyState[], upTo: number): boolean {
   const seen = new Set<number>();
@@ -173,7 +173,7 @@ function ownAnswer(chain: readonly PartyState[]): string | undefined {
 }
 
 /**
- * Outbound: the caller's own party goes Answered as soon as RingCentral reaches the destination (notes §3.4), so the
+ * Outbound: the caller's own party goes Answered as soon as RingCentral reaches the destination (docs/ringcentral.md §3.4), so the
  * conversation starts when a callee-side party answers. If no callee-side party is visible at all (not delivered),
  * the caller's own Answered is all there is.
  */

@@ -13,7 +13,7 @@ import { factory } from '../../../test/factories/telephony-event.factory';
 import type { PartyState } from './party-state.types';
 
 /**
- * The real account-level capture (fixtures/ringcentral/events, notes §3.6 "IVR / auto-attendant", §3.8):
+ * The real account-level capture (fixtures/ringcentral/events, docs/ringcentral.md §3.6 "IVR / auto-attendant", §3.8):
  * PSTN caller +14083388064 (party -1, no extensionId) -> company number -> IVR menu 62242421016 (party -2) ->
  * user extension 809646016 "TESTER Babji" (party -3: Setup, Proceeding, Answered, Hold, Answered, Disconnected).
  */
@@ -106,7 +106,7 @@ const EXPECTED_LEG: EndedLeg = {
   queueCall: false,
 };
 
-describe('real inbound PSTN -> IVR -> user flow (account-level capture, notes §3.6/§3.8)', () => {
+describe('real inbound PSTN -> IVR -> user flow (account-level capture, docs/ringcentral.md §3.6/§3.8)', () => {
   it('in order: exactly one ended leg, for the user extension, answered, talk time without hold', () => {
     const { legs, laterDetections } = deliver(realFlow());
     expect(legs).toEqual([EXPECTED_LEG]);

@@ -25,7 +25,7 @@ export interface PartyState {
   partyId: string;
   /** Absent for PSTN/external parties. */
   extensionId?: string;
-  /** From the earliest event seen: RingCentral may flip it after a call switch (notes §3.6). */
+  /** From the earliest event seen: RingCentral may flip it after a call switch (docs/ringcentral.md §3.6). */
   direction: PartyDirection;
   /** Per field, the value of the highest-sequence event that carried it (names can arrive late). */
   from: TelephonyPartyEndpoint;

@@ -1,7 +1,7 @@
 import { isSessionQuiet } from './session-quiet';
 import { COMPANY_NUMBER, CUSTOMER_NUMBER, EXT, factory } from '../../../test/factories/telephony-event.factory';
 
-/** Inbound call to Alice, both parties Disconnected at 30 s (notes §3.7.3: PSTN party's Disconnected is last). */
+/** Inbound call to Alice, both parties Disconnected at 30 s (docs/ringcentral.md §3.7.3: PSTN party's Disconnected is last). */
 function finishedCall() {
   const s = factory.callScenario();
   const caller = s.party({ direction: 'Outbound', from: { phoneNumber: CUSTOMER_NUMBER }, to: { phoneNumber: COMPANY_NUMBER } });
@@ -18,7 +18,7 @@ function finishedCall() {
 const QUIET_MS = 8_000;
 const ms = (seconds: number) => Date.parse(factory.at(seconds));
 
-describe('isSessionQuiet (notes §3.7.3)', () => {
+describe('isSessionQuiet (docs/ringcentral.md §3.7.3)', () => {
   it('is quiet once every party is finished and quietMs passed since the last event', () => {
     const session = factory.foldSession(finishedCall());
     expect(isSessionQuiet(session, ms(30) + QUIET_MS - 1, QUIET_MS)).toBe(false);

@@ -3,7 +3,7 @@ import { mayEndWhenQuiet } from './status-rules';
 import { toMs } from './time';
 
 /**
- * The "session ended" fact (notes §3.7.3): every party seen so far is finished (Disconnected or Gone, or stuck on a
+ * The "session ended" fact (docs/ringcentral.md §3.7.3): every party seen so far is finished (Disconnected or Gone, or stuck on a
  * status code the spec does not know) and nothing
  * about the session has happened or arrived for `quietMs` (measured from the latest `eventTime`, or receipt time
  * when the caller recorded one, whichever is later; a new party during that window would make it busy again).

@@ -1,7 +1,7 @@
 import { normalizeStatusCode, type TelephonyStatusCode, type TelephonyStatusReason } from '../../ringcentral/types';
 
 /**
- * A party is finished once it reaches one of these (notes §3.7.1). A code RingCentral added since (kept verbatim by
+ * A party is finished once it reaches one of these (docs/ringcentral.md §3.7.1). A code RingCentral added since (kept verbatim by
  * the parser) is not final: the party waits for a known final status, the session's quiet period
  * (`mayEndWhenQuiet`), or its call record.
  */
@@ -24,14 +24,14 @@ export function mayEndWhenQuiet(code: TelephonyStatusCode): boolean {
 
 /**
  * `Disconnected` reasons that mean the same user carries on with the call on another device or party: not the end
- * of their participation (notes §3.4, §3.7.2; RingCentral's call-control library treats them the same way).
+ * of their participation (docs/ringcentral.md §3.4, §3.7.2; RingCentral's call-control library treats them the same way).
  */
 export const CONTINUATION_REASONS: ReadonlySet<TelephonyStatusReason> = new Set(['Pickup', 'CallSwitch']);
 
 /**
  * `Disconnected` reasons that hand the caller over to someone or somewhere else (transfer, park, flip, redirect):
- * after an answer the user's part ended but the customer's call goes on (notes §3.6); before an answer the call was
- * forwarded away from the user, which is not a missed call (notes §3.4: a forwarded ringing call returns
+ * after an answer the user's part ended but the customer's call goes on (docs/ringcentral.md §3.6); before an answer the call was
+ * forwarded away from the user, which is not a missed call (docs/ringcentral.md §3.4: a forwarded ringing call returns
  * `BlindTransfer`).
  */
 export const HAND_OVER_REASONS: ReadonlySet<TelephonyStatusReason> = new Set([
@@ -47,5 +47,5 @@ export const HAND_OVER_REASONS: ReadonlySet<TelephonyStatusReason> = new Set([
   'TakeOver',
 ]);
 
-/** Another member of the group took the call (queue / shared-line races; notes §3.4, unverified). */
+/** Another member of the group took the call (queue / shared-line races; docs/ringcentral.md §3.4, unverified). */
 export const TAKEN_BY_ANOTHER_AGENT_REASONS: ReadonlySet<TelephonyStatusReason> = new Set(['AgentAnswered']);
