@@ -12,7 +12,6 @@ import { type ExtensionKind, type TelephonyNotification, isTelephonyNotification
 import { CallPartyRepository, type SessionKey, sessionKey } from './call-party.repository';
 import { EndedLegRepository } from './ended-leg.repository';
 import { detectEndedLeg, type EndedLeg, foldNotifications, isFinalStatus, isSessionQuiet, isUnknownStatus, mayEndWhenQuiet, type PartyState, partyStateKey } from './folding';
-import { InboxClaimFloor } from './inbox-claim-floor';
 import { type ClaimedEvent, InboxRepository } from './inbox.repository';
 
 /** A parsed inbox row. */
@@ -59,9 +58,6 @@ export const MAX_FOLD_ATTEMPTS = 5;
 export class EventFoldingJob {
   private readonly logger = new Logger(EventFoldingJob.name);
 
-  /** Where this process's claims start (shared by its fold lanes). */
-  private readonly claimFloor = new InboxClaimFloor();
-
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly inbox: InboxRepository,
@@ -79,14 +75,7 @@ export class EventFoldingJob {
     let followUp: FollowUp;
     try {
       followUp = await this.dataSource.transaction(async (tx) => {
-        const from = this.claimFloor.start();
-        claimed = await this.inbox.claim(tx, limit, { fromId: from });
-        this.claimFloor.claimed(from, claimed.map((row) => row.id));
-        // Nothing from the floor on: look from the start before reporting the inbox folded.
-        if (!claimed.length && from !== null) {
-          claimed = await this.inbox.claim(tx, limit);
-          this.claimFloor.claimed(null, claimed.map((row) => row.id));
-        }
+        claimed = await this.inbox.claim(tx, limit);
         return this.foldClaimed(tx, claimed);
       });
     } catch (error) {
@@ -109,7 +98,7 @@ export class EventFoldingJob {
   private async foldOne(id: string): Promise<void> {
     let followUp: FollowUp;
     try {
-      followUp = await this.dataSource.transaction(async (tx) => this.foldClaimed(tx, await this.inbox.claim(tx, 1, { id })));
+      followUp = await this.dataSource.transaction(async (tx) => this.foldClaimed(tx, await this.inbox.claim(tx, 1, id)));
     } catch (error) {
       await this.recordFailure(id, error);
       return;

@@ -28,17 +28,14 @@ const MAX_REASON = 1000;
 export class InboxRepository {
   constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
 
-  /**
-   * Up to `limit` unfolded rows, oldest first, that no other worker holds: only `id` when given; only from `fromId` on
-   * when given (InboxClaimFloor: the index entries of rows folded but not yet vacuumed are not walked again).
-   */
-  async claim(tx: EntityManager, limit: number, where: { id?: string; fromId?: string | null } = {}): Promise<ClaimedEvent[]> {
+  /** Up to `limit` unfolded rows, oldest first, that no other worker holds (or only `id`, when given). */
+  async claim(tx: EntityManager, limit: number, id?: string): Promise<ClaimedEvent[]> {
     const rows: { id: string; account_id: string; payload: unknown; intake_problem: string | null }[] = await tx.query(
       `SELECT id, account_id, payload, intake_problem FROM inbound_events
         WHERE folded_at IS NULL AND quarantined_at IS NULL AND (fold_after IS NULL OR fold_after <= now())
-          AND ($2::bigint IS NULL OR id = $2::bigint) AND ($3::bigint IS NULL OR id >= $3::bigint)
+          AND ($2::bigint IS NULL OR id = $2::bigint)
         ORDER BY id LIMIT $1 FOR UPDATE SKIP LOCKED`,
-      [limit, where.id ?? null, where.fromId ?? null],
+      [limit, id ?? null],
     );
     return rows.map((r) => ({ id: String(r.id), accountId: r.account_id, payload: r.payload, intakeProblem: r.intake_problem }));
   }
