@@ -103,13 +103,21 @@ export class AccountsRepository {
    */
   async pauseUnlessSettingsChanged(accountId: string, reason: string, settingsVersion: string | null): Promise<boolean> {
     const [, paused] = await this.dataSource.query(
-      `UPDATE accounts a SET paused_reason = $2, updated_at = now()
-        WHERE a.id = $1
-          AND NOT EXISTS (SELECT 1 FROM server_logging_settings s
-                           WHERE s.account_id = a.id AND s.connector_id = a.connector_id
-                             AND ($3::timestamptz IS NULL OR s.updated_at > $3::timestamptz))`,
+      `UPDATE accounts a SET paused_reason = $2, updated_at = now() WHERE a.id = $1 AND NOT ${settingsWrittenAfter('$3')}`,
       [accountId, reason, settingsVersion],
     );
     return paused > 0;
   }
+
+  /** Whether the account's server-logging settings were written after `settingsVersion` (see pauseUnlessSettingsChanged). */
+  async settingsChangedSince(accountId: string, settingsVersion: string | null): Promise<boolean> {
+    const [row] = await this.dataSource.query(`SELECT ${settingsWrittenAfter('$2')} AS changed FROM accounts a WHERE a.id = $1`, [accountId, settingsVersion]);
+    return row?.changed === true;
+  }
+}
+
+/** SQL: account `a` has server-logging settings (for its current connector) written after the version in `param` (null: any). */
+function settingsWrittenAfter(param: string): string {
+  return `EXISTS (SELECT 1 FROM server_logging_settings s
+    WHERE s.account_id = a.id AND s.connector_id = a.connector_id AND (${param}::timestamptz IS NULL OR s.updated_at > ${param}::timestamptz))`;
 }

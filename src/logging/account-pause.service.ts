@@ -5,10 +5,10 @@ import { type ConnectorSession, ConnectorSessionService } from '../accounts/conn
 import type { ConnectorErrorDecision } from '../connectors';
 
 /**
- * Carries out the error policy's "pause the account" for the jobs that talk to the CRM (logging and staged
- * updates). One exception: the CRM refused credentials that the admin has replaced since the request left (a key
- * rotated while calls were being logged). Pausing then would stop logging that the new key serves, so the decision
- * becomes an immediate retry with the new credentials.
+ * Carries out the error policy's "pause the account" for the logging job (a staged update only ever fails or
+ * retries: `retryIfCredentialsReplaced`). One exception: the CRM refused credentials that the admin has replaced
+ * since the request left (a key rotated while calls were being logged). Pausing then would stop logging that the new
+ * key serves, so the decision becomes an immediate retry with the new credentials.
  */
 @Injectable()
 export class AccountPauseService {
@@ -19,15 +19,33 @@ export class AccountPauseService {
     private readonly sessions: ConnectorSessionService,
   ) {}
 
+  /**
+   * For work that must not pause the account (a staged update: a CRM may refuse updates to a service account that may
+   * create): a refusal of credentials the admin has replaced since becomes an immediate retry; any other decision
+   * stands as it is.
+   */
+  async retryIfCredentialsReplaced(account: AccountRow, decision: ConnectorErrorDecision, session: ConnectorSession | null): Promise<ConnectorErrorDecision> {
+    if (decision.code !== 'AUTH_REVOKED' || !session || !(await this.accounts.settingsChangedSince(account.id, session.settingsVersion))) return decision;
+    this.sessions.drop(account.id);
+    return CREDENTIALS_REPLACED;
+  }
+
   /** `session` is what the failed request used (null when opening it failed); returns the decision as carried out. */
   async apply(account: AccountRow, decision: ConnectorErrorDecision, session: ConnectorSession | null): Promise<ConnectorErrorDecision> {
     if (decision.action !== 'pause-account') return decision;
     if (decision.code === 'AUTH_REVOKED' && session && !(await this.accounts.pauseUnlessSettingsChanged(account.id, decision.reason, session.settingsVersion))) {
       this.sessions.drop(account.id);
-      return { action: 'retry', code: decision.code, delayMs: 0, reason: 'the CRM refused the credentials this request carried, but the admin has changed them since: retrying with the new ones' };
+      return CREDENTIALS_REPLACED;
     }
     if (decision.code !== 'AUTH_REVOKED' || !session) await this.accounts.update(account.id, { pausedReason: decision.reason });
     this.logger.warn({ accountId: account.id, reason: decision.reason }, 'pausing the account: logging waits for the admin');
     return decision;
   }
 }
+
+const CREDENTIALS_REPLACED: ConnectorErrorDecision = {
+  action: 'retry',
+  code: 'AUTH_REVOKED',
+  delayMs: 0,
+  reason: 'the CRM refused the credentials this request carried, but the admin has changed them since: retrying with the new ones',
+};

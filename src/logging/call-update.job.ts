@@ -102,12 +102,10 @@ export class CallUpdateJob {
       });
       await this.steps.recordUpdated(ctx, session);
     } catch (error) {
-      const decision = await this.pauses.apply(account, this.policy.decide(error, attempt), session);
+      const decision = await this.pauses.retryIfCredentialsReplaced(account, this.policy.decide(error, attempt), session);
       timeline.push({ kind: 'crm-error', detail: { operation: 'updateCallLog', code: decision.code, action: decision.action, reason: decision.reason } });
       if (decision.action === 'retry') return this.retryLater(leg, decision.reason, decision.delayMs, attempt, timeline);
-      // Paused: the update waits with the account's other calls and goes on once the admin fixes the settings.
-      if (decision.action === 'pause-account') return this.retryLater(leg, decision.reason, 60_000, attempt, timeline);
-      // Failed: the log the CRM has (created from the events) stays; the admin sees why it was not updated.
+      // Failed (an update never pauses the account): the log the CRM has stays; the admin sees why it was not updated.
       return this.fail(leg, decision.reason, timeline);
     }
   }

@@ -58,6 +58,8 @@ describe('pausing on refused credentials, against the stored settings version (r
     await settings.write(id, 'sample-crm', { apiKey: 'k2' });
     const after = await settings.readVersioned(id, 'sample-crm');
     expect(after.version).not.toBe(before.version);
+    expect(await accounts.settingsChangedSince(id, before.version)).toBe(true);
+    expect(await accounts.settingsChangedSince(id, after.version)).toBe(false);
     expect(await accounts.pauseUnlessSettingsChanged(id, 'old key refused', before.version)).toBe(false);
     expect(await pausedReason(id)).toBeNull();
     // The new key refused as well: that one pauses.
