@@ -32,7 +32,7 @@ export class ConnectorSessionService {
     private readonly crypto: CryptoService,
     @Optional() private readonly sync?: AccountCacheSync,
   ) {
-    sync?.onDrop('session', (accountId) => this.forget(accountId));
+    sync?.onDrop('session', (accountId) => this.drop(accountId));
   }
 
   async open(account: AccountRow): Promise<ConnectorSession> {
@@ -56,16 +56,12 @@ export class ConnectorSessionService {
 
   /** After the account's connector, config or credentials changed: dropped here and in every other replica. */
   invalidate(accountId: string): void {
-    this.forget(accountId);
+    this.drop(accountId);
     this.sync?.changed('session', accountId);
   }
 
-  /** Drops this process's copy only (the change that made it stale was already announced to the others). */
+  /** Drops this process's copy only (when the change that made it stale was already announced to the others). */
   drop(accountId: string): void {
-    this.forget(accountId);
-  }
-
-  private forget(accountId: string): void {
     this.epochs.advance(accountId);
     for (const key of this.cache.keys()) if (key.startsWith(`${accountId}|`)) this.cache.delete(key);
   }

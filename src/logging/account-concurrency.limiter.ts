@@ -26,8 +26,8 @@ const MAX_POLL_MS = 250;
  *
  * Two stages: a queue in this process (so waiters here cost no database round trips), then one of the account's
  * numbered slots in `crm_concurrency_slots`, taken with a single INSERT … ON CONFLICT that succeeds only for a free or
- * expired slot, and freed by ending its lease. Leases rather than session advisory locks: pooled connections are shared by unrelated queries, and a
- * lease survives a connection drop yet still ends for a process that crashed.
+ * expired slot, and freed by ending its lease. Leases rather than session advisory locks: pooled connections are
+ * shared by unrelated queries, and a lease survives a connection drop yet still ends for a process that crashed.
  */
 @Injectable()
 export class AccountConcurrencyLimiter {

@@ -25,7 +25,7 @@ export class AccountPauseService {
    * stands as it is.
    */
   async retryIfCredentialsReplaced(account: AccountRow, decision: ConnectorErrorDecision, session: ConnectorSession | null): Promise<ConnectorErrorDecision> {
-    if (decision.code !== 'AUTH_REVOKED' || !session || !(await this.accounts.settingsChangedSince(account.id, session.settingsVersion))) return decision;
+    if (!refusedCredentials(decision, session) || !(await this.accounts.settingsChangedSince(account.id, session.settingsVersion))) return decision;
     this.sessions.drop(account.id);
     return CREDENTIALS_REPLACED;
   }
@@ -33,14 +33,20 @@ export class AccountPauseService {
   /** `session` is what the failed request used (null when opening it failed); returns the decision as carried out. */
   async apply(account: AccountRow, decision: ConnectorErrorDecision, session: ConnectorSession | null): Promise<ConnectorErrorDecision> {
     if (decision.action !== 'pause-account') return decision;
-    if (decision.code === 'AUTH_REVOKED' && session && !(await this.accounts.pauseUnlessSettingsChanged(account.id, decision.reason, session.settingsVersion))) {
+    if (!refusedCredentials(decision, session)) {
+      await this.accounts.update(account.id, { pausedReason: decision.reason });
+    } else if (!(await this.accounts.pauseUnlessSettingsChanged(account.id, decision.reason, session.settingsVersion))) {
       this.sessions.drop(account.id);
       return CREDENTIALS_REPLACED;
     }
-    if (decision.code !== 'AUTH_REVOKED' || !session) await this.accounts.update(account.id, { pausedReason: decision.reason });
     this.logger.warn({ accountId: account.id, reason: decision.reason }, 'pausing the account: logging waits for the admin');
     return decision;
   }
+}
+
+/** The CRM refused the credentials of a request whose session (and so their version) is known. */
+function refusedCredentials(decision: ConnectorErrorDecision, session: ConnectorSession | null): session is ConnectorSession {
+  return decision.code === 'AUTH_REVOKED' && session !== null;
 }
 
 const CREDENTIALS_REPLACED: ConnectorErrorDecision = {
