@@ -24,6 +24,14 @@ describe('toStorableInboxRow', () => {
     expect(row.intakeProblem).toMatch(/3 string\(s\) held/);
   });
 
+  it('finds lone surrogates written as raw characters as well as \\u escapes (a WebSocket frame is text, not UTF-8 bytes)', () => {
+    const raw = '{"uuid":"u-1","subscriptionId":"sub-1","body":{"name":"x\ud800","k\udc00":"y"}}';
+    expect(raw.includes('\\u')).toBe(false);
+    const row = toStorableInboxRow({ uuid: 'u-1', payloadJson: raw });
+    expect(JSON.parse(row.payloadJson)).toMatchObject({ body: { name: 'x\ufffd', 'k\ufffd': 'y' } });
+    expect(row.intakeProblem).toMatch(/2 string\(s\) held/);
+  });
+
   it('keeps a body nested 20,000 levels as text, without recursing', () => {
     const text = `{"uuid":"u","subscriptionId":"s","body":${'['.repeat(20_000)}${']'.repeat(20_000)}}`;
     const row = toStorableInboxRow({ uuid: 'u', payloadJson: text, payload: JSON.parse(text) });

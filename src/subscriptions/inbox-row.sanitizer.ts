@@ -40,7 +40,9 @@ export function toStorableInboxRow(item: { uuid: string; telephonySessionId?: st
       return { uuid, telephonySessionId, payloadJson: keptText(item.payloadJson), intakeProblem: problems.join('; ') };
     }
   }
-  const scan = scanJson(value);
+  // A string can hold U+0000 or a lone surrogate only through a \u escape or the raw character in the text.
+  const textStorable = isStorableText(item.payloadJson);
+  const scan = scanJson(value, !textStorable || item.payloadJson.includes('\\u'));
   let payloadJson = item.payloadJson;
   if (scan.depth > MAX_JSON_DEPTH) {
     problems.push(`the body is nested more than ${MAX_JSON_DEPTH} levels deep`);
@@ -49,7 +51,7 @@ export function toStorableInboxRow(item: { uuid: string; telephonySessionId?: st
     if (scan.unstorableStrings) problems.push(`${scan.unstorableStrings} string(s) held \\u0000 or a lone surrogate (stored as U+FFFD)`);
     if (scan.nonFiniteNumbers) problems.push(`${scan.nonFiniteNumbers} number(s) out of range (stored as null)`);
     payloadJson = JSON.stringify(storableCopy(value));
-  } else if (!isStorableText(payloadJson)) {
+  } else if (!textStorable) {
     // Only outside strings can this happen (JSON allows no raw U+0000 inside one): re-serialise what was parsed.
     payloadJson = JSON.stringify(value);
   }
@@ -82,25 +84,34 @@ interface Scan {
   nonFiniteNumbers: number;
 }
 
-/** Depth and unstorable values of parsed JSON, without recursion (a hostile body may be nested 20,000 levels). */
-function scanJson(root: unknown): Scan {
+/**
+ * Depth and unstorable values of parsed JSON (strings only when `strings`), without recursion (a hostile body may be
+ * nested 20,000 levels).
+ */
+function scanJson(root: unknown, strings: boolean): Scan {
   const scan: Scan = { depth: 0, unstorableStrings: 0, nonFiniteNumbers: 0 };
-  const stack: [unknown, number][] = [[root, 1]];
-  while (stack.length) {
-    const [value, depth] = stack.pop()!;
+  const values: unknown[] = [root];
+  const depths: number[] = [1];
+  while (values.length) {
+    const value = values.pop();
+    const depth = depths.pop()!;
     if (typeof value === 'string') {
-      if (!isStorableText(value)) scan.unstorableStrings++;
+      if (strings && !isStorableText(value)) scan.unstorableStrings++;
     } else if (typeof value === 'number') {
       if (!Number.isFinite(value)) scan.nonFiniteNumbers++;
     } else if (value !== null && typeof value === 'object') {
       if (depth > scan.depth) scan.depth = depth;
       if (depth > MAX_JSON_DEPTH) continue;
       if (Array.isArray(value)) {
-        for (const item of value) stack.push([item, depth + 1]);
+        for (const item of value) {
+          values.push(item);
+          depths.push(depth + 1);
+        }
       } else {
-        for (const [key, item] of Object.entries(value)) {
-          if (!isStorableText(key)) scan.unstorableStrings++;
-          stack.push([item, depth + 1]);
+        for (const key in value) {
+          if (strings && !isStorableText(key)) scan.unstorableStrings++;
+          values.push((value as Record<string, unknown>)[key]);
+          depths.push(depth + 1);
         }
       }
     }
