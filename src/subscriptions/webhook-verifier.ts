@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { createHash, timingSafeEqual } from 'node:crypto';
+import { hash, timingSafeEqual } from 'node:crypto';
 import { isStorableText } from '../common/text/storable-text';
 import { MAX_ID_LENGTH } from '../ringcentral/types';
 import { SubscriptionRepository } from './subscription.repository';
@@ -28,7 +28,7 @@ export class WebhookVerifier {
     if (!token) return undefined;
     // No subscription has such an id (and PostgreSQL could not even compare it): unknown, without a query.
     if (rcSubscriptionId.length > MAX_ID_LENGTH || !isStorableText(rcSubscriptionId)) return undefined;
-    const presented = createHash('sha256').update(token, 'utf8').digest();
+    const presented = hash('sha256', token, 'buffer');
     let known = this.cache.get(rcSubscriptionId);
     const fresh = known && Date.now() - known.loadedAt < CACHE_MS;
     if (known && fresh && timingSafeEqual(known.tokenHash, presented)) return known.accountId;
