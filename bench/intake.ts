@@ -44,35 +44,41 @@ export async function dropReferenceTable(databaseUrl: string): Promise<void> {
   await c.query(`DROP TABLE IF EXISTS ${REFERENCE_TABLE}`).finally(() => c.end());
 }
 
-/** `connections` clients, each inserting one row at a time (autocommit) for `durationMs`. */
-export async function measureReferenceInserts(args: {
-  databaseUrl: string;
-  connections: number;
-  durationMs: number;
-  accountId: string;
-  telephonySessionId: string;
-  payload: string;
-}): Promise<LoadResult> {
-  const clients = await Promise.all(
-    Array.from({ length: args.connections }, async () => {
-      const c = new Client({ connectionString: args.databaseUrl, application_name: 'bench-reference' });
-      await c.connect();
-      return c;
-    }),
-  );
-  const latencies: number[] = [];
-  let errors = 0;
-  const started = performance.now();
-  const end = started + args.durationMs;
-  try {
+/**
+ * The reference's load: `connections` clients, each inserting one row at a time (autocommit). The clients stay
+ * connected between runs (as the service's pool does), so no run pays for backends starting up.
+ */
+export class ReferenceLoad {
+  private constructor(
+    private readonly clients: Client[],
+    private readonly row: { accountId: string; telephonySessionId: string; payload: string },
+  ) {}
+
+  static async connect(args: { databaseUrl: string; connections: number; accountId: string; telephonySessionId: string; payload: string }): Promise<ReferenceLoad> {
+    const clients = await Promise.all(
+      Array.from({ length: args.connections }, async () => {
+        const c = new Client({ connectionString: args.databaseUrl, application_name: 'bench-reference' });
+        await c.connect();
+        return c;
+      }),
+    );
+    return new ReferenceLoad(clients, args);
+  }
+
+  /** Every client in a tight loop of single-row `INSERT … RETURNING` for `durationMs`. */
+  async run(durationMs: number): Promise<LoadResult> {
+    const latencies: number[] = [];
+    let errors = 0;
+    const started = performance.now();
+    const end = started + durationMs;
     await Promise.all(
-      clients.map(async (c) => {
+      this.clients.map(async (c) => {
         while (performance.now() < end) {
           const t = performance.now();
           try {
             await c.query(
               `INSERT INTO ${REFERENCE_TABLE} (uuid, account_id, telephony_session_id, payload) VALUES ($1, $2, $3, $4) RETURNING id`,
-              [randomUUID(), args.accountId, args.telephonySessionId, args.payload],
+              [randomUUID(), this.row.accountId, this.row.telephonySessionId, this.row.payload],
             );
             latencies.push(performance.now() - t);
           } catch {
@@ -81,18 +87,20 @@ export async function measureReferenceInserts(args: {
         }
       }),
     );
-  } finally {
-    await Promise.all(clients.map((c) => c.end().catch(() => undefined)));
+    const seconds = (performance.now() - started) / 1000;
+    return {
+      perSecond: round(latencies.length / seconds, 0),
+      p50Ms: round(percentile(latencies, 50), 2),
+      p99Ms: round(percentile(latencies, 99), 2),
+      count: latencies.length,
+      durationSeconds: round(seconds, 2),
+      errors,
+    };
   }
-  const seconds = (performance.now() - started) / 1000;
-  return {
-    perSecond: round(latencies.length / seconds, 0),
-    p50Ms: round(percentile(latencies, 50), 2),
-    p99Ms: round(percentile(latencies, 99), 2),
-    count: latencies.length,
-    durationSeconds: round(seconds, 2),
-    errors,
-  };
+
+  async close(): Promise<void> {
+    await Promise.all(this.clients.map((c) => c.end().catch(() => undefined)));
+  }
 }
 
 /**

@@ -10,7 +10,7 @@ import type { AccountSpec, ExtensionSpec } from '../sim/ringcentral/sim-types';
 import { startEmbeddedPostgres, type EmbeddedDatabase } from '../src/database/embedded-postgres.launcher';
 import { type Balancer, startBalancer } from './balancer';
 import { type ExplainedStatement, explainHotStatements } from './explain';
-import { createReferenceTable, dropReferenceTable, type LoadResult, measureIntake, measureReferenceInserts } from './intake';
+import { createReferenceTable, dropReferenceTable, type LoadResult, measureIntake, ReferenceLoad } from './intake';
 import { histogramMean, metricDelta, scrapeMetrics } from './metrics';
 import { onboard, type OnboardedAccount } from './onboard';
 import { PgWaitSampler } from './pg-waits';
@@ -38,6 +38,8 @@ interface Settings {
   only: Set<PhaseKey>;
   connections: number;
   intakeSeconds: number;
+  /** The intake and its reference alternate in this many slices of intakeSeconds / intakeRounds each. */
+  intakeRounds: number;
   warmupSeconds: number;
   burstCalls: number;
   burstRate: number;
@@ -101,6 +103,7 @@ function parseArgs(argv: string[]): Settings {
     only: new Set(only as PhaseKey[]),
     connections: 64,
     intakeSeconds: quick ? 5 : 20,
+    intakeRounds: quick ? 1 : 4,
     warmupSeconds: quick ? 1 : 3,
     burstCalls: quick ? 300 : 2000,
     burstRate: 200,
@@ -326,26 +329,34 @@ async function main(): Promise<void> {
       const telephonySessionId = envelope.body.telephonySessionId;
       log(`intake payload: ${payload.length} bytes (${envelope.body.parties[0]!.status.code} of ${telephonySessionId})`);
 
-      reference = (
-        await phase('intake reference: INSERT … RETURNING', async () => {
-          await createReferenceTable(databaseUrl);
-          const load = { databaseUrl, connections: settings.connections, accountId, telephonySessionId, payload };
-          await measureReferenceInserts({ ...load, durationMs: settings.warmupSeconds * 1000 });
-          const result = await measureReferenceInserts({ ...load, durationMs: settings.intakeSeconds * 1000 });
-          await dropReferenceTable(databaseUrl);
-          log(`  reference: ${result.perSecond} inserts/s, p50 ${result.p50Ms} ms, p99 ${result.p99Ms} ms (${result.errors} errors)`);
-          return result;
-        })
-      ).result;
-      intake = (
-        await phase('intake: POST /webhooks/ringcentral, ROLE=api', async () => {
-          const load = { url: api.url, connections: settings.connections, verificationToken, envelope: envelope as unknown as Record<string, unknown> };
-          await measureIntake({ ...load, durationSeconds: settings.warmupSeconds });
-          const result = await measureIntake({ ...load, durationSeconds: settings.intakeSeconds });
-          log(`  intake: ${result.perSecond} notifications/s, p50 ${result.p50Ms} ms, p99 ${result.p99Ms} ms, non-2xx ${result.non2xx}, errors ${result.errors}`);
-          return result;
-        })
-      ).result;
+      // Reference and intake alternate in slices, so a machine whose speed drifts (a shared host) slows both alike.
+      await createReferenceTable(databaseUrl);
+      const refLoad = { databaseUrl, connections: settings.connections, accountId, telephonySessionId, payload };
+      const intakeLoad = { url: api.url, connections: settings.connections, verificationToken, envelope: envelope as unknown as Record<string, unknown> };
+      const referenceLoad = await ReferenceLoad.connect(refLoad);
+      await referenceLoad.run(settings.warmupSeconds * 1000);
+      await measureIntake({ ...intakeLoad, durationSeconds: settings.warmupSeconds });
+      const sliceSeconds = settings.intakeSeconds / settings.intakeRounds;
+      const refSlices: LoadResult[] = [];
+      const intakeSlices: (LoadResult & { non2xx: number })[] = [];
+      const firstPhase = phases.length;
+      for (let round = 1; round <= settings.intakeRounds; round++) {
+        const slice = `${round}/${settings.intakeRounds}`;
+        const ref = (await phase(`intake reference: INSERT … RETURNING (${slice})`, () => referenceLoad.run(sliceSeconds * 1000))).result;
+        log(`  reference: ${ref.perSecond} inserts/s, p50 ${ref.p50Ms} ms, p99 ${ref.p99Ms} ms (${ref.errors} errors)`);
+        refSlices.push(ref);
+        const got = (await phase(`intake: POST /webhooks/ringcentral, ROLE=api (${slice})`, () => measureIntake({ ...intakeLoad, durationSeconds: sliceSeconds }))).result;
+        log(`  intake: ${got.perSecond} notifications/s, p50 ${got.p50Ms} ms, p99 ${got.p99Ms} ms, non-2xx ${got.non2xx}, errors ${got.errors}`);
+        intakeSlices.push(got);
+      }
+      await referenceLoad.close();
+      await dropReferenceTable(databaseUrl);
+      const sliced = phases.splice(firstPhase);
+      phases.push(mergePhases('intake reference: INSERT … RETURNING', sliced.filter((_, i) => i % 2 === 0)));
+      phases.push(mergePhases('intake: POST /webhooks/ringcentral, ROLE=api', sliced.filter((_, i) => i % 2 === 1)));
+      reference = mergeLoads(refSlices);
+      intake = { ...mergeLoads(intakeSlices), non2xx: intakeSlices.reduce((n, r) => n + r.non2xx, 0) };
+      log(`reference: ${reference.perSecond} inserts/s; intake: ${intake.perSecond} notifications/s (${ratio(intake.perSecond, reference.perSecond)} ×), p99 ${intake.p99Ms} ms`);
       await stopService(api);
       // The intake's notifications are synthetic copies: drop them (the inbox is the fold queue) before anything folds.
       await sql.query('TRUNCATE inbound_events');
@@ -542,6 +553,42 @@ async function main(): Promise<void> {
 const fmtLatency = (r: RunResult) => `${r.latencyMs.p50}/${r.latencyMs.p95}/${r.latencyMs.p99}/${r.latencyMs.max} ms`;
 
 /** Statement totals and the statements that took the most execution time since the last reset (pg_stat_statements). */
+/** Slices of LoadResult as one: rates over the summed time; p50 weighted by count, p99 the highest slice's. */
+function mergeLoads<T extends LoadResult>(slices: T[]): LoadResult {
+  const count = slices.reduce((n, r) => n + r.count, 0);
+  const durationSeconds = slices.reduce((n, r) => n + r.durationSeconds, 0);
+  return {
+    perSecond: round(count / durationSeconds, 0),
+    p50Ms: round(slices.reduce((n, r) => n + r.p50Ms * r.count, 0) / Math.max(1, count), 2),
+    p99Ms: Math.max(...slices.map((r) => r.p99Ms)),
+    count,
+    durationSeconds: round(durationSeconds, 2),
+    errors: slices.reduce((n, r) => n + r.errors, 0),
+  };
+}
+
+/** Phase records of one phase's slices as one record (CPU, wall time and statements summed). */
+function mergePhases(name: string, records: PhaseCpu[]): PhaseCpu {
+  const cpuSeconds: Record<string, number> = {};
+  for (const r of records) for (const [k, v] of Object.entries(r.cpuSeconds)) cpuSeconds[k] = round((cpuSeconds[k] ?? 0) + v, 1);
+  const merged: PhaseCpu = {
+    name,
+    wallSeconds: round(records.reduce((n, r) => n + r.wallSeconds, 0), 1),
+    loadAverage: [records[0]!.loadAverage[0], records.at(-1)!.loadAverage[1]],
+    cpuSeconds,
+  };
+  if (records.every((r) => r.statements)) {
+    merged.statements = { calls: records.reduce((n, r) => n + r.statements!.calls, 0), execMs: round(records.reduce((n, r) => n + r.statements!.execMs, 0), 1) };
+    const byQuery = new Map<string, { calls: number; totalMs: number; meanMs: number; rows: number; query: string }>();
+    for (const top of records.flatMap((r) => r.topStatements ?? [])) {
+      const sum = byQuery.get(top.query) ?? { calls: 0, totalMs: 0, meanMs: 0, rows: 0, query: top.query };
+      byQuery.set(top.query, { ...sum, calls: sum.calls + top.calls, totalMs: round(sum.totalMs + top.totalMs, 1), rows: sum.rows + top.rows });
+    }
+    merged.topStatements = [...byQuery.values()].map((t) => ({ ...t, meanMs: round(t.totalMs / t.calls, 3) })).sort((a, b) => b.calls - a.calls).slice(0, 25);
+  }
+  return merged;
+}
+
 async function statementsOf(sql: Client): Promise<Pick<PhaseCpu, 'statements' | 'topStatements'>> {
   const ours = `query NOT LIKE '%pg_stat_statements%' AND query NOT LIKE '%FROM pgboss.job WHERE name = $1 AND state IN%'`;
   const totals = await sql.query(`SELECT sum(calls)::int AS calls, round(sum(total_exec_time)::numeric, 1)::float AS "execMs" FROM pg_stat_statements WHERE ${ours}`);
