@@ -334,28 +334,32 @@ async function main(): Promise<void> {
       const refLoad = { databaseUrl, connections: settings.connections, accountId, telephonySessionId, payload };
       const intakeLoad = { url: api.url, connections: settings.connections, verificationToken, envelope: envelope as unknown as Record<string, unknown> };
       const referenceLoad = await ReferenceLoad.connect(refLoad);
-      await referenceLoad.run(settings.warmupSeconds * 1000);
-      await measureIntake({ ...intakeLoad, durationSeconds: settings.warmupSeconds });
-      const sliceSeconds = settings.intakeSeconds / settings.intakeRounds;
-      const refSlices: LoadResult[] = [];
-      const intakeSlices: (LoadResult & { non2xx: number })[] = [];
-      const firstPhase = phases.length;
-      for (let round = 1; round <= settings.intakeRounds; round++) {
-        const slice = `${round}/${settings.intakeRounds}`;
-        const ref = (await phase(`intake reference: INSERT … RETURNING (${slice})`, () => referenceLoad.run(sliceSeconds * 1000))).result;
-        log(`  reference: ${ref.perSecond} inserts/s, p50 ${ref.p50Ms} ms, p99 ${ref.p99Ms} ms (${ref.errors} errors)`);
-        refSlices.push(ref);
-        const got = (await phase(`intake: POST /webhooks/ringcentral, ROLE=api (${slice})`, () => measureIntake({ ...intakeLoad, durationSeconds: sliceSeconds }))).result;
-        log(`  intake: ${got.perSecond} notifications/s, p50 ${got.p50Ms} ms, p99 ${got.p99Ms} ms, non-2xx ${got.non2xx}, errors ${got.errors}`);
-        intakeSlices.push(got);
+      const refSlices: { result: LoadResult; record: PhaseCpu }[] = [];
+      const intakeSlices: { result: LoadResult & { non2xx: number }; record: PhaseCpu }[] = [];
+      try {
+        await referenceLoad.run(settings.warmupSeconds * 1000);
+        await measureIntake({ ...intakeLoad, durationSeconds: settings.warmupSeconds });
+        const sliceSeconds = settings.intakeSeconds / settings.intakeRounds;
+        for (let round = 1; round <= settings.intakeRounds; round++) {
+          const slice = `${round}/${settings.intakeRounds}`;
+          const ref = await phase(`intake reference: INSERT … RETURNING (${slice})`, () => referenceLoad.run(sliceSeconds * 1000));
+          log(`  reference: ${ref.result.perSecond} inserts/s, p50 ${ref.result.p50Ms} ms, p99 ${ref.result.p99Ms} ms (${ref.result.errors} errors)`);
+          refSlices.push(ref);
+          const got = await phase(`intake: POST /webhooks/ringcentral, ROLE=api (${slice})`, () => measureIntake({ ...intakeLoad, durationSeconds: sliceSeconds }));
+          log(`  intake: ${got.result.perSecond} notifications/s, p50 ${got.result.p50Ms} ms, p99 ${got.result.p99Ms} ms, non-2xx ${got.result.non2xx}, errors ${got.result.errors}`);
+          intakeSlices.push(got);
+        }
+      } finally {
+        await referenceLoad.close();
       }
-      await referenceLoad.close();
       await dropReferenceTable(databaseUrl);
-      const sliced = phases.splice(firstPhase);
-      phases.push(mergePhases('intake reference: INSERT … RETURNING', sliced.filter((_, i) => i % 2 === 0)));
-      phases.push(mergePhases('intake: POST /webhooks/ringcentral, ROLE=api', sliced.filter((_, i) => i % 2 === 1)));
-      reference = mergeLoads(refSlices);
-      intake = { ...mergeLoads(intakeSlices), non2xx: intakeSlices.reduce((n, r) => n + r.non2xx, 0) };
+      // The slices' records give way to one record per side.
+      const sliceRecords = new Set([...refSlices, ...intakeSlices].map((s) => s.record));
+      phases.splice(0, phases.length, ...phases.filter((r) => !sliceRecords.has(r)));
+      phases.push(mergePhases('intake reference: INSERT … RETURNING', refSlices.map((s) => s.record)));
+      phases.push(mergePhases('intake: POST /webhooks/ringcentral, ROLE=api', intakeSlices.map((s) => s.record)));
+      reference = mergeLoads(refSlices.map((s) => s.result));
+      intake = { ...mergeLoads(intakeSlices.map((s) => s.result)), non2xx: intakeSlices.reduce((n, s) => n + s.result.non2xx, 0) };
       log(`reference: ${reference.perSecond} inserts/s; intake: ${intake.perSecond} notifications/s (${ratio(intake.perSecond, reference.perSecond)} ×), p99 ${intake.p99Ms} ms`);
       await stopService(api);
       // The intake's notifications are synthetic copies: drop them (the inbox is the fold queue) before anything folds.
@@ -554,7 +558,7 @@ const fmtLatency = (r: RunResult) => `${r.latencyMs.p50}/${r.latencyMs.p95}/${r.
 
 /** Statement totals and the statements that took the most execution time since the last reset (pg_stat_statements). */
 /** Slices of LoadResult as one: rates over the summed time; p50 weighted by count, p99 the highest slice's. */
-function mergeLoads<T extends LoadResult>(slices: T[]): LoadResult {
+function mergeLoads(slices: LoadResult[]): LoadResult {
   const count = slices.reduce((n, r) => n + r.count, 0);
   const durationSeconds = slices.reduce((n, r) => n + r.durationSeconds, 0);
   return {

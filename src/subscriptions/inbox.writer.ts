@@ -38,7 +38,7 @@ const INSERT_ROWS = `INSERT INTO inbound_events (uuid, account_id, telephony_ses
  * Batch statements in flight at once. A statement costs PostgreSQL a fixed ~0.3–0.9 ms (bind, commit, waking the
  * backend) besides its rows, so one runs at a time and gathers what arrives meanwhile. Another starts beside it,
  * up to MAX_IN_FLIGHT, when OVERLAP_AFTER notifications wait or when it has run STALL_MS (a statement held up by a
- * slow disk or a lock does not hold up the notifications after it). Measured in bench/README.md ("Intake").
+ * slow disk or a lock does not hold up the notifications after it). Measured in bench/README.md ("Intake, what changed last").
  */
 const MAX_IN_FLIGHT = 3;
 const OVERLAP_AFTER = 32;
