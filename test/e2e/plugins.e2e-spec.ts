@@ -65,11 +65,12 @@ describe('plugins (sim/plugin + simulator + sample CRM e2e)', () => {
       'the call to be logged, skipped or failed',
     );
     const externalId = `${leg.telephonySessionId}:${leg.extensionId}`;
-    // An attempt's timeline entries are written in one insert just after its final status: wait for them.
+    // An attempt's timeline entries are written in one insert just after its final status: wait for the last
+    // attempt's (an earlier attempt's are there already when the row was retried).
     const timeline = await waitFor(async () => {
       const entries = await timelineOf(row.id);
-      return entries.length ? entries : undefined;
-    }, 10_000, 'the call timeline');
+      return entries.some((e) => e.kind === 'attempt' && e.detail?.attempt === row.attempts) ? entries : undefined;
+    }, 10_000, 'the last attempt in the call timeline');
     return { row, timeline, activity: () => stack.crm.activities().find((a) => a.externalId === externalId) };
   }
 
