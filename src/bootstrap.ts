@@ -8,6 +8,7 @@ import { AppModule } from './app.module';
 import { AllExceptionsFilter } from './common/errors/all-exceptions.filter';
 import { InputGuardPipe } from './common/http/input-guard';
 import { HttpFastPath } from './common/http/http-fast-path';
+import { answerUnparsableRequests } from './common/http/unparsable-requests';
 import { createValidationPipe } from './common/http/validation.pipe';
 import { consoleMiddleware } from './console/console-static';
 import { type AppConfig, buildAppConfig, runsHttpApi } from './config/app-config';
@@ -71,6 +72,7 @@ export async function createApp(config: AppConfig, options: { bufferLogs?: boole
   const server = app.getHttpServer() as Server;
   if (fastPath) answerAheadOfExpress(server, fastPath);
   keepConnectionsOpen(server);
+  answerUnparsableRequests(server);
   // Bodies above 1 MiB are refused with 413 (RingCentral notifications are a few KiB).
   app.useBodyParser('json', { limit: '1mb' });
   app.useBodyParser('urlencoded', { limit: '1mb', extended: false });

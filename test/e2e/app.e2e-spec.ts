@@ -1,7 +1,11 @@
+import { connect, type Socket } from 'node:net';
+import { once } from 'node:events';
 import { DataSource } from 'typeorm';
+import { LINGER_MS } from '../../src/common/http/unparsable-requests';
 import { TickScheduler } from '../../src/jobs/tick-scheduler';
 import { fetchJson } from '../support/http';
 import { startTestApp, type TestApp } from '../support/test-app';
+import { waitFor } from '../support/wait-for';
 
 describe('the application over HTTP (ROLE=all)', () => {
   let t: TestApp;
@@ -67,6 +71,20 @@ describe('the application over HTTP (ROLE=all)', () => {
     expect(res.body.error.correlationId).toBe(id);
   });
 
+  it('answers a request Node cannot parse with its coded 4xx, and lets a client still sending finish before it closes', async () => {
+    // A URL above Node's 16 KiB header limit, then the body the client had started to send.
+    const tooLong = await rawExchange(t.url, `POST /plugins/async-callback/${'y'.repeat(70_000)} HTTP/1.1\r\nHost: x\r\nContent-Length: 4000000\r\n\r\n`, Buffer.alloc(4_000_000, 'z'));
+    expect(tooLong.writeError).toBeUndefined();
+    expect(tooLong.statusLine).toBe('HTTP/1.1 431 Request Header Fields Too Large');
+    expect(tooLong.body).toEqual({ error: { code: 'HEADERS_TOO_LARGE', message: expect.stringContaining('16 KiB') } });
+    expect(tooLong.closedAfterMs).toBeLessThan(LINGER_MS + 5_000);
+
+    const malformed = await rawExchange(t.url, 'GET /health HTTP/1.1\r\nHost: x\r\nnot a header\r\n\r\n');
+    expect([malformed.statusLine, malformed.body]).toEqual(['HTTP/1.1 400 Bad Request', { error: { code: 'VALIDATION_FAILED', message: expect.any(String) } }]);
+    // The server still answers others as before.
+    expect((await fetchJson(`${t.url}/health`)).status).toBe(200);
+  });
+
   it('runs the housekeeping job when a tick is enqueued', async () => {
     const tickAt = new Date('2031-05-05T05:05:00.000Z');
     await t.app.get(TickScheduler).fire('system.housekeeping', tickAt);
@@ -104,3 +122,38 @@ describe('ROLE=worker', () => {
     expect(webhook.body.error.message).toContain('ROLE=worker');
   });
 });
+
+/**
+ * Sends `head` on a raw connection, waits for the answer, then sends `rest` (as a client does that was still writing
+ * its body when the server answered): the status line, the JSON body, whether writing the rest failed, and how long
+ * after the answer the server closed the connection.
+ */
+async function rawExchange(baseUrl: string, head: string, rest?: Buffer) {
+  const { hostname, port } = new URL(baseUrl);
+  // Half-open like an HTTP client's connection: the server's FIN after its answer does not end the client's sending.
+  const socket: Socket = connect({ port: Number(port), host: hostname, allowHalfOpen: true });
+  await once(socket, 'connect');
+  let received = '';
+  let socketError: Error | undefined;
+  socket.setEncoding('utf8');
+  socket.on('data', (chunk: string) => (received += chunk));
+  socket.on('error', (error) => (socketError = error));
+  const closed = once(socket, 'close');
+  socket.write(head);
+  const answer = await waitFor(async () => {
+    const split = received.indexOf('\r\n\r\n');
+    const length = /content-length: (\d+)/i.exec(received)?.[1];
+    return split >= 0 && length && received.length >= split + 4 + Number(length) ? received : undefined;
+  }, 10_000, 'the answer');
+  const answeredAt = Date.now();
+  const writeError = rest && (await new Promise<Error | null | undefined>((resolve) => socket.write(rest, resolve)));
+  socket.end();
+  await closed;
+  const split = answer.indexOf('\r\n\r\n');
+  return {
+    statusLine: answer.slice(0, answer.indexOf('\r\n')),
+    body: JSON.parse(answer.slice(split + 4)) as unknown,
+    writeError: writeError ?? socketError,
+    closedAfterMs: Date.now() - answeredAt,
+  };
+}
