@@ -129,8 +129,9 @@ describe('POST /webhooks/ringcentral', () => {
       result: 'Accepted',
       other_number: '+14083388064',
       talk_seconds: 12,
-      status: 'pending',
     });
+    // Due for logging: the log job may already have claimed it (this account has no CRM set up, so it goes no further).
+    expect(['pending', 'logging']).toContain(legs[0].status);
     const sub = (await db.query('SELECT last_event_at FROM subscriptions WHERE account_id = $1', [accountId]))[0];
     expect(sub.last_event_at).not.toBeNull();
   });
