@@ -1,12 +1,13 @@
 import { INestApplication } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { NestExpressApplication } from '@nestjs/platform-express';
-import type { IncomingMessage, Server, ServerResponse } from 'node:http';
+import type { Server } from 'node:http';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { Logger } from 'nestjs-pino';
 import { AppModule } from './app.module';
 import { AllExceptionsFilter } from './common/errors/all-exceptions.filter';
 import { InputGuardPipe } from './common/http/input-guard';
+import { FastPathExpressAdapter } from './common/http/fast-path.adapter';
 import { HttpFastPath } from './common/http/http-fast-path';
 import { answerUnparsableRequests } from './common/http/unparsable-requests';
 import { createValidationPipe } from './common/http/validation.pipe';
@@ -61,16 +62,17 @@ export async function prepareRuntime(env: Env, log: (line: string) => void = () 
 
 /** Builds the Nest application for a resolved configuration (used by main.ts and by the e2e tests). */
 export async function createApp(config: AppConfig, options: { bufferLogs?: boolean } = {}): Promise<INestApplication> {
-  const app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot(config), {
+  const adapter = new FastPathExpressAdapter();
+  const app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot(config), adapter, {
     bufferLogs: options.bufferLogs ?? true,
     bodyParser: false,
   });
   app.useLogger(app.get(Logger));
   app.disable('x-powered-by');
-  // The RingCentral webhook (WebhookIntake) is answered by the HTTP server itself, before Express sees the request.
+  // The RingCentral webhook (WebhookIntake) is handed over by the adapter's HTTP server before Express sees the request.
   const fastPath = runsHttpApi(config.app.role) ? app.get(HttpFastPath, { strict: false }) : undefined;
+  if (fastPath) adapter.serveAhead(fastPath);
   const server = app.getHttpServer() as Server;
-  if (fastPath) answerAheadOfExpress(server, fastPath);
   keepConnectionsOpen(server);
   answerUnparsableRequests(server);
   // Bodies above 1 MiB are refused with 413 (RingCentral notifications are a few KiB).
@@ -99,20 +101,6 @@ export async function createApp(config: AppConfig, options: { bufferLogs?: boole
   if (fastPath) Object.assign(document.paths, fastPath.openApiPaths());
   SwaggerModule.setup('docs', app, document);
   return app;
-}
-
-/**
- * Puts `fastPath` in front of the server's request listener (the Express application Nest attached when it created
- * the server): its requests skip Express's own per-request work (request decoration, the router's walk), the rest go
- * on to Express unchanged.
- */
-function answerAheadOfExpress(server: Server, fastPath: HttpFastPath): void {
-  const others = server.listeners('request') as Array<(req: IncomingMessage, res: ServerResponse) => void>;
-  server.removeAllListeners('request');
-  server.on('request', (req: IncomingMessage, res: ServerResponse) => {
-    if (fastPath.matches(req)) return void fastPath.handle(req, res);
-    for (const listener of others) listener.call(server, req, res);
-  });
 }
 
 /** How long an idle keep-alive connection is kept: longer than the 60 s idle timeout of common load balancers. */

@@ -25,7 +25,7 @@ export const MAX_NOTIFICATION_BYTES = 1024 * 1024;
  * 1 MiB — and nothing is stored then. No input gets a 5xx: what PostgreSQL cannot hold is made storable first
  * (toStorableInboxRow).
  *
- * It is an HttpFastPath: `createApp` has the HTTP server answer it before Express (router, body-parser, request
+ * It is an HttpFastPath: `createApp` registers it with the application's HTTP adapter, which hands it its requests before Express (router, body-parser, request
  * logger), whose per-request work was ~60 % of the intake's CPU at thousands of notifications a second
  * (bench/README.md). Its answers are the API's: the same error codes and bodies, a correlation id on errors.
  */
