@@ -1,8 +1,8 @@
-import { Injectable, Logger, BeforeApplicationShutdown } from '@nestjs/common';
+import { Injectable, Logger, BeforeApplicationShutdown, OnApplicationShutdown } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import type { Pool } from 'pg';
+import { Pool } from 'pg';
 import { DataSource } from 'typeorm';
-import type { PostgresDriver } from 'typeorm/driver/postgres/PostgresDriver';
+import type { PostgresDataSourceOptions } from 'typeorm/driver/postgres/PostgresDataSourceOptions';
 import { truncateText } from '../common/text/storable-text';
 import { FOLD_WAKE_TOPIC } from '../jobs/job-names';
 import { JobQueue } from '../jobs/job-queue.service';
@@ -56,15 +56,20 @@ const NOT_A_DATA_ERROR = /^(08|53|57|58|XX)/;
  *
  * No item can fail the others: each is made storable before it joins a batch (toStorableInboxRow), and if a batch
  * statement still fails, its items are written one by one so the innocent ones succeed.
+ *
+ * The writer has connections of its own (MAX_IN_FLIGHT of them), apart from the application's pool: where the same
+ * process also folds and logs (ROLE=all), a burst keeps every pooled connection busy with that work, and an
+ * acknowledgement queued behind it took seconds (bench/README.md, "ROLE=all acknowledgements").
  */
 @Injectable()
-export class InboxWriter implements BeforeApplicationShutdown {
+export class InboxWriter implements BeforeApplicationShutdown, OnApplicationShutdown {
   private readonly logger = new Logger(InboxWriter.name);
   private queue: Pending[] = [];
   private inFlight = 0;
   private lastStartedAt = 0;
   private stallTimer?: NodeJS.Timeout;
   private readonly lastEventWritten = new Map<string, number>();
+  private connections?: Pool;
 
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
@@ -151,9 +156,15 @@ export class InboxWriter implements BeforeApplicationShutdown {
     return new Set(inserted.map((r) => r.uuid));
   }
 
-  /** TypeORM's own pg pool: TypeORM's query() cannot name a statement. */
+  /** The writer's own connections, opened on the first write, to the application's database. */
   private pool(): Pool {
-    return (this.dataSource.driver as PostgresDriver).master as Pool;
+    if (!this.connections) {
+      const { url } = this.dataSource.options as PostgresDataSourceOptions;
+      this.connections = new Pool({ connectionString: url, max: MAX_IN_FLIGHT, application_name: 'sscl-intake' });
+      // An idle connection that drops (a database restart) is replaced on the next write; unhandled, it would end the process.
+      this.connections.on('error', (error) => this.logger.warn({ error: describe(error) }, 'an idle intake connection failed'));
+    }
+    return this.connections;
   }
 
   /** Bookkeeping for the admin's "last event" view, after the acknowledgements: never worth delaying or failing them. */
@@ -168,6 +179,11 @@ export class InboxWriter implements BeforeApplicationShutdown {
   /** Notifications already acknowledged are written before the data source closes (onApplicationShutdown). */
   async beforeApplicationShutdown(): Promise<void> {
     while (this.inFlight) await new Promise((r) => setTimeout(r, 10));
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    await this.connections?.end().catch(() => undefined);
+    this.connections = undefined;
   }
 }
 

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { Client, type Pool } from 'pg';
+import { Client, Pool } from 'pg';
 import { DataSource } from 'typeorm';
 import type { PostgresDriver } from 'typeorm/driver/postgres/PostgresDriver';
 import { dataSourceOptions } from '../../src/database/data-source.options';
@@ -7,6 +7,7 @@ import type { JobQueue } from '../../src/jobs/job-queue.service';
 import { InboxWriter } from '../../src/subscriptions/inbox.writer';
 import { SubscriptionRepository } from '../../src/subscriptions/subscription.repository';
 import { createTestDatabase, type TestDatabase } from '../support/test-database';
+import { waitFor } from '../support/wait-for';
 
 /**
  * The webhook's durable write, on the real database: notifications that arrive together share a statement (group
@@ -20,26 +21,26 @@ describe('inbox writer (real PostgreSQL)', () => {
   let accountId: string;
   let statements = 0;
   const wakes: string[] = [];
+  const poolQuery = Pool.prototype.query as (...args: unknown[]) => unknown;
 
   beforeAll(async () => {
     db = await createTestDatabase();
     dataSource = new DataSource(dataSourceOptions(db.url));
     await dataSource.initialize();
     [{ id: accountId }] = await dataSource.query(`INSERT INTO accounts (rc_account_id, hashed_account_id) VALUES ('w-1', 'h') RETURNING id`);
-    // Counts the writer's statements on the real pool (it writes through TypeORM's pg pool).
-    const pool = (dataSource.driver as PostgresDriver).master as Pool;
-    const query = pool.query.bind(pool) as (...args: unknown[]) => unknown;
-    (pool as unknown as { query: (...args: unknown[]) => unknown }).query = (...args: unknown[]) => {
-      const config = args[0] as { name?: string };
-      if (config?.name === 'inbox-insert') statements++;
-      return query(...args);
+    // Counts the writer's statements on the real pg pools (it writes through a pool of its own).
+    (Pool.prototype as unknown as { query: (...args: unknown[]) => unknown }).query = function (this: Pool, ...args: unknown[]) {
+      if ((args[0] as { name?: string })?.name === 'inbox-insert') statements++;
+      return poolQuery.apply(this, args);
     };
     const jobs = { notify: (topic: string) => wakes.push(topic) } as unknown as JobQueue;
     writer = new InboxWriter(dataSource, jobs, new SubscriptionRepository(dataSource));
   });
 
   afterAll(async () => {
+    Pool.prototype.query = poolQuery as typeof Pool.prototype.query;
     await writer.beforeApplicationShutdown();
+    await writer.onApplicationShutdown();
     await dataSource.destroy();
     await db.drop();
   });
@@ -96,5 +97,18 @@ describe('inbox writer (real PostgreSQL)', () => {
     } finally {
       await other.end();
     }
+  });
+
+  it('answers while every connection of the application pool is busy (folding and logging in the same process)', async () => {
+    // TypeORM's pool (10 connections here) all held by long statements, as a burst's fold and log jobs hold them.
+    let holderDone = false;
+    const holders = Array.from({ length: 10 }, () => dataSource.query('SELECT pg_sleep(3)').finally(() => (holderDone = true)));
+    await waitFor(async () => ((dataSource.driver as PostgresDriver).master.totalCount === 10 || undefined), 5_000, 'the pool to be full');
+    const item = notification();
+    expect(await writer.write(item)).toBe(true);
+    // On the shared pool the write could only have started once a holder had finished.
+    expect(holderDone).toBe(false);
+    expect(await stored([item.uuid])).toBe(1);
+    await Promise.all(holders);
   });
 });
