@@ -22,6 +22,11 @@ export interface PhaseCpu {
   loadAverage: [number, number];
   /** CPU seconds used during the phase: each service process, PostgreSQL (all backends), the benchmark process. */
   cpuSeconds: Record<string, number>;
+  /**
+   * How late the benchmark process's event loop ran during the phase: the simulator that sends the webhooks and times
+   * their acknowledgements lives there, so its own delays are part of every acknowledgement time it measures.
+   */
+  benchLoopDelayMs: { p99: number; max: number };
   /** With --pg-stats: every statement PostgreSQL ran in the phase (the benchmark's own polling excluded). */
   statements?: { calls: number; execMs: number };
   /** With --pg-stats: the statements run most often in the phase. */

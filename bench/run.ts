@@ -2,6 +2,7 @@ import 'reflect-metadata';
 import { randomBytes } from 'node:crypto';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, tmpdir, totalmem } from 'node:os';
+import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { join, resolve } from 'node:path';
 import { Client } from 'pg';
 import { DEMO_NUMBERS, startSampleCrm, type SampleCrm } from '../sim/crm';
@@ -271,8 +272,11 @@ async function main(): Promise<void> {
       const load0 = loadavg()[0]!;
       const waits = settings.pgWaits ? new PgWaitSampler(waitsSql!) : undefined;
       waits?.start();
+      const loopDelay = monitorEventLoopDelay({ resolution: 10 });
+      loopDelay.enable();
       const started = Date.now();
       const result = await fn();
+      loopDelay.disable();
       const connections = waits?.stop();
       const after = cpuNow();
       const metrics = metricDelta(metricsBefore, await Promise.all(live.map((s) => scrapeMetrics(s.url))));
@@ -281,11 +285,17 @@ async function main(): Promise<void> {
         const used = v - (before[k] ?? 0);
         if (used > 0.05) cpuSeconds[k] = round(used, 1);
       }
-      const record: PhaseCpu = { name, wallSeconds: round((Date.now() - started) / 1000, 1), loadAverage: [round(load0, 2), round(loadavg()[0]!, 2)], cpuSeconds };
+      const record: PhaseCpu = {
+        name,
+        wallSeconds: round((Date.now() - started) / 1000, 1),
+        loadAverage: [round(load0, 2), round(loadavg()[0]!, 2)],
+        cpuSeconds,
+        benchLoopDelayMs: { p99: round(loopDelay.percentile(99) / 1e6, 1), max: round(loopDelay.max / 1e6, 1) },
+      };
       if (settings.pgStats) Object.assign(record, await statementsOf(sql!));
       if (connections) record.connections = connections;
       phases.push(record);
-      log(`  CPU s ${JSON.stringify(cpuSeconds)} in ${record.wallSeconds} s, load ${record.loadAverage.join(' → ')}`);
+      log(`  CPU s ${JSON.stringify(cpuSeconds)} in ${record.wallSeconds} s, load ${record.loadAverage.join(' → ')}; benchmark process event-loop delay p99/max ${record.benchLoopDelayMs.p99}/${record.benchLoopDelayMs.max} ms`);
       if (connections) log(`  connections (average busy): ${connections.map((c) => `${c.what} ${c.connections}`).join('; ')}`);
       return { result, record, metrics };
     };
@@ -580,6 +590,8 @@ function mergePhases(name: string, records: PhaseCpu[]): PhaseCpu {
     wallSeconds: round(records.reduce((n, r) => n + r.wallSeconds, 0), 1),
     loadAverage: [records[0]!.loadAverage[0], records.at(-1)!.loadAverage[1]],
     cpuSeconds,
+    // The slices' worst p99 and max (percentiles of separate histograms do not add up).
+    benchLoopDelayMs: { p99: Math.max(...records.map((r) => r.benchLoopDelayMs.p99)), max: Math.max(...records.map((r) => r.benchLoopDelayMs.max)) },
   };
   if (records.every((r) => r.statements)) {
     merged.statements = { calls: records.reduce((n, r) => n + r.statements!.calls, 0), execMs: round(records.reduce((n, r) => n + r.statements!.execMs, 0), 1) };
