@@ -46,10 +46,20 @@ export async function validateWebhook(address: string, token: string, timeoutMs:
   }
 }
 
+/**
+ * Longest a keep-alive connection is kept idle. Node's agent closes an idle socket 1 s before the receiver's
+ * `Keep-Alive: timeout=N` hint only when the agent has a timeout of its own (`keepSocketAlive` in node's
+ * lib/_http_agent.js takes the smaller of the two, and ignores the hint when there is none): without one, a socket the
+ * receiver was closing at its timeout could be picked for the next delivery ("socket hang up", a failed delivery).
+ */
+export const MAX_IDLE_MS = 120_000;
 // Keep-alive connections for notifications (node:http costs several times less CPU per request than fetch, which
-// matters when a benchmark delivers tens of thousands). Idle sockets are unref'd by the agent and honour the
+// matters when a benchmark delivers tens of thousands). Idle sockets are unref'd by the agent and closed before the
 // receiver's Keep-Alive timeout hint.
-const AGENTS = { http: new HttpAgent({ keepAlive: true }), https: new HttpsAgent({ keepAlive: true }) };
+const AGENTS = {
+  http: new HttpAgent({ keepAlive: true, timeout: MAX_IDLE_MS }),
+  https: new HttpsAgent({ keepAlive: true, timeout: MAX_IDLE_MS }),
+};
 
 export async function postNotification(
   address: string,
