@@ -182,6 +182,23 @@ async function main(): Promise<void> {
     services.delete(svc.name);
     if (settings.serviceLogsDir) writeFileSync(join(settings.serviceLogsDir, `${svc.name}.log`), svc.output());
   };
+  /**
+   * Waits until the simulator has no delivery in flight (every attempt answered, none started for 1 s; at most 60 s).
+   * Switching the balancer's backends closes its connections, and stopping a service closes its own: a delivery still
+   * unanswered then (a late acknowledgement of the phase just measured) would fail as "socket hang up", a loss the
+   * benchmark made, not the service.
+   */
+  const deliveriesQuiet = async () => {
+    const deadline = Date.now() + 60_000;
+    let last = -1;
+    for (;;) {
+      const { attempted, succeeded, failed } = sim!.stats().deliveries;
+      if (attempted === succeeded + failed && attempted === last) return;
+      if (Date.now() > deadline) return log(`  deliveries still in flight after 60 s: ${attempted - succeeded - failed}`);
+      last = attempted === succeeded + failed ? attempted : -1;
+      await sleep(1000);
+    }
+  };
   const cleanup = async () => {
     for (const svc of [...services.values()]) await stopService(svc).catch(() => undefined);
     deliveries?.close();
@@ -402,6 +419,7 @@ async function main(): Promise<void> {
       }
       if (want('scaleout')) {
         const two = await start('all-2', 'all');
+        await deliveriesQuiet();
         balancer.setBackends([one.port, two.port]);
         const warmTwo = await playAndWait(ctx, { calls: settings.warmupCalls, rate: 100, timeoutMs: 60_000 });
         warmLogged += warmTwo.logged;
@@ -410,6 +428,7 @@ async function main(): Promise<void> {
           playAndWait(ctx, { calls: settings.burstCalls, rate: settings.burstRate, timeoutMs: 240_000 }),
         );
         log(`  balancer connections by backend port: ${JSON.stringify(Object.fromEntries(balancer.connections))}`);
+        await deliveriesQuiet();
         balancer.setBackends([one.port]);
         await stopService(two);
       }
@@ -433,6 +452,7 @@ async function main(): Promise<void> {
         syncCpuMsPerLog = Object.fromEntries(Object.entries(record.cpuSeconds).filter(([k]) => k !== 'bench').map(([k, v]) => [k, round((v * 1000) / Math.max(1, steady.logged), 2)]));
         log(`  call-log pages in the window: ${(sim.stats().requests.byRoute[CALL_LOG_ROUTE] ?? 0) - syncBefore}; CPU ms per steady log ${JSON.stringify(syncCpuMsPerLog)}`);
       }
+      await deliveriesQuiet();
       await stopService(one);
     }
 
@@ -455,6 +475,7 @@ async function main(): Promise<void> {
           `peak heap ${memory.peakHeapUsedMb}/${memory.peakHeapTotalMb} MB used/total with up to ${memory.peakWebhookConnections} webhook connections open (ack p50/p99/max ${memory.ackMs.p50}/${memory.ackMs.p99}/${memory.ackMs.max} ms); after folding ${memory.settledRssMb} MB with heap ${memory.settledHeapUsedMb}/${memory.settledHeapTotalMb} MB used/total, external ${memory.settledExternalMb} MB); ` +
           `${memory.notifications} notifications folded ${memory.foldSeconds} s after the first`,
       );
+      await deliveriesQuiet();
       await stopService(mem);
     }
 
