@@ -58,8 +58,8 @@ const NOT_A_DATA_ERROR = /^(08|53|57|58|XX)/;
  * statement still fails, its items are written one by one so the innocent ones succeed.
  *
  * The writer has connections of its own (MAX_IN_FLIGHT of them), apart from the application's pool: where the same
- * process also folds and logs (ROLE=all), a burst keeps every pooled connection busy with that work, and an
- * acknowledgement queued behind it took seconds (bench/README.md, "ROLE=all acknowledgements").
+ * process also folds and logs (ROLE=all), a burst can keep every pooled connection busy with that work, and an
+ * acknowledgement would queue behind it (bench/README.md, "ROLE=all acknowledgements").
  */
 @Injectable()
 export class InboxWriter implements BeforeApplicationShutdown, OnApplicationShutdown {
