@@ -76,11 +76,11 @@ describe('the application over HTTP (ROLE=all)', () => {
     const tooLong = await rawExchange(t.url, `POST /plugins/async-callback/${'y'.repeat(70_000)} HTTP/1.1\r\nHost: x\r\nContent-Length: 4000000\r\n\r\n`, Buffer.alloc(4_000_000, 'z'));
     expect(tooLong.writeError).toBeUndefined();
     expect(tooLong.statusLine).toBe('HTTP/1.1 431 Request Header Fields Too Large');
-    expect(tooLong.body).toEqual({ error: { code: 'HEADERS_TOO_LARGE', message: expect.stringContaining('16 KiB') } });
+    expect(tooLong.body).toEqual({ error: { code: 'HEADERS_TOO_LARGE', message: expect.stringContaining('16 KiB'), correlationId: expect.stringMatching(/^[0-9a-f-]{36}$/) } });
     expect(tooLong.closedAfterMs).toBeLessThan(LINGER_MS + 5_000);
 
     const malformed = await rawExchange(t.url, 'GET /health HTTP/1.1\r\nHost: x\r\nnot a header\r\n\r\n');
-    expect([malformed.statusLine, malformed.body]).toEqual(['HTTP/1.1 400 Bad Request', { error: { code: 'VALIDATION_FAILED', message: expect.any(String) } }]);
+    expect([malformed.statusLine, malformed.body]).toEqual(['HTTP/1.1 400 Bad Request', { error: { code: 'VALIDATION_FAILED', message: expect.any(String), correlationId: expect.any(String) } }]);
     // The server still answers others as before.
     expect((await fetchJson(`${t.url}/health`)).status).toBe(200);
   });

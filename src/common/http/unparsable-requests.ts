@@ -1,6 +1,8 @@
-import type { Server } from 'node:http';
+import { randomUUID } from 'node:crypto';
+import { type Server, STATUS_CODES } from 'node:http';
 import type { Socket } from 'node:net';
-import { ERROR_CODES, type ErrorCode } from '../errors/app-error';
+import { AppError, ERROR_CODES, type ErrorCode } from '../errors/app-error';
+import { toErrorBody } from '../errors/all-exceptions.filter';
 
 /** How long a refused connection's remaining input is read and dropped before the connection is closed. */
 export const LINGER_MS = 2_000;
@@ -31,10 +33,11 @@ export function answerUnparsableRequests(server: Server): void {
     const answered = (socket as Socket & { _httpMessage?: { headersSent?: boolean } })._httpMessage?.headersSent;
     if (answered) return void socket.destroy();
     const { code, message } = (error.code && ANSWERS[error.code]) || MALFORMED;
-    const body = JSON.stringify({ error: { code, message } });
+    // The API's error body; the correlation id is a new one (a request that could not be parsed carries none).
+    const body = JSON.stringify(toErrorBody(new AppError(code, message), randomUUID()));
     const status = ERROR_CODES[code];
     socket.end(
-      `HTTP/1.1 ${status} ${REASONS[status]}\r\nContent-Type: application/json; charset=utf-8\r\n` +
+      `HTTP/1.1 ${status} ${STATUS_CODES[status]}\r\nContent-Type: application/json; charset=utf-8\r\n` +
         `Content-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`,
     );
     lingering.add(socket);
@@ -42,10 +45,3 @@ export function answerUnparsableRequests(server: Server): void {
     setTimeout(() => socket.destroy(), LINGER_MS).unref();
   });
 }
-
-const REASONS: Record<number, string> = {
-  400: 'Bad Request',
-  408: 'Request Timeout',
-  413: 'Payload Too Large',
-  431: 'Request Header Fields Too Large',
-};
