@@ -587,7 +587,6 @@ async function main(): Promise<void> {
 
 const fmtLatency = (r: RunResult) => `${r.latencyMs.p50}/${r.latencyMs.p95}/${r.latencyMs.p99}/${r.latencyMs.max} ms`;
 
-/** Statement totals and the statements that took the most execution time since the last reset (pg_stat_statements). */
 /** Slices of LoadResult as one: rates over the summed time; p50 weighted by count, p99 the highest slice's. */
 function mergeLoads(slices: LoadResult[]): LoadResult {
   const count = slices.reduce((n, r) => n + r.count, 0);
@@ -626,6 +625,7 @@ function mergePhases(name: string, records: PhaseCpu[]): PhaseCpu {
   return merged;
 }
 
+/** Statement totals and the statements that took the most execution time since the last reset (pg_stat_statements). */
 async function statementsOf(sql: Client): Promise<Pick<PhaseCpu, 'statements' | 'topStatements'>> {
   const ours = `query NOT LIKE '%pg_stat_statements%' AND query NOT LIKE '%FROM pgboss.job WHERE name = $1 AND state IN%'`;
   const totals = await sql.query(`SELECT sum(calls)::int AS calls, round(sum(total_exec_time)::numeric, 1)::float AS "execMs" FROM pg_stat_statements WHERE ${ours}`);

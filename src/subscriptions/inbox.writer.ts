@@ -181,9 +181,9 @@ export class InboxWriter implements BeforeApplicationShutdown, OnApplicationShut
     while (this.inFlight) await new Promise((r) => setTimeout(r, 10));
   }
 
+  /** Ends the writer's connections; the pool stays, ended, so a write arriving after shutdown fails instead of reopening it. */
   async onApplicationShutdown(): Promise<void> {
     await this.connections?.end().catch(() => undefined);
-    this.connections = undefined;
   }
 }
 

@@ -5,7 +5,7 @@ import { AppError, ERROR_CODES, type ErrorCode } from '../errors/app-error';
 import { toErrorBody } from '../errors/all-exceptions.filter';
 
 /** How long a refused connection's remaining input is read and dropped before the connection is closed. */
-export const LINGER_MS = 2_000;
+const LINGER_MS = 2_000;
 
 /** Node's parser errors (`clientError`) and the answer each gets; any other parse error is a 400. */
 const ANSWERS: Record<string, { code: ErrorCode; message: string }> = {
