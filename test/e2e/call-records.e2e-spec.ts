@@ -131,7 +131,11 @@ describe('call records: staged and single log modes (e2e)', () => {
       expect(activity.note).toBe('Typed by Alice in the CRM');
       expect(activity.body.match(/- Duration: /g)).toHaveLength(1);
       expect(row.record_state).toBe('merged');
-      const crmCalls = (await timelineKinds(stack, row.id)).filter((e) => e.kind === 'crm');
+      // The job appends its timeline after the state change (a statement of its own): wait for the update's entry.
+      const crmCalls = await waitFor(async () => {
+        const calls = (await timelineKinds(stack, row.id)).filter((e) => e.kind === 'crm');
+        return calls.length >= 2 ? calls : undefined;
+      }, 10_000, 'the update in the timeline');
       expect(crmCalls.map((e) => e.detail.operation)).toEqual(['createCallLog', 'updateCallLog']);
     }
     const recorded = stack.crm.activities().find((a) => a.externalId === externalId(answered.legs[0]))!;
