@@ -3,7 +3,6 @@ import { NestFactory } from '@nestjs/core';
 import { NestExpressApplication } from '@nestjs/platform-express';
 import type { Server } from 'node:http';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
-import { Logger } from 'nestjs-pino';
 import { AppModule } from './app.module';
 import { AllExceptionsFilter } from './common/errors/all-exceptions.filter';
 import { InputGuardPipe } from './common/http/input-guard';
@@ -11,6 +10,8 @@ import { FastPathExpressAdapter } from './common/http/fast-path.adapter';
 import { HttpFastPath } from './common/http/http-fast-path';
 import { answerUnparsableRequests } from './common/http/unparsable-requests';
 import { createValidationPipe } from './common/http/validation.pipe';
+import { AppLogger } from './common/logging/app-logger';
+import { requestLogger } from './common/logging/logger.options';
 import { consoleMiddleware } from './console/console-static';
 import { type AppConfig, buildAppConfig, runsHttpApi } from './config/app-config';
 import type { Env } from './config/env.schema';
@@ -67,7 +68,8 @@ export async function createApp(config: AppConfig, options: { bufferLogs?: boole
     bufferLogs: options.bufferLogs ?? true,
     bodyParser: false,
   });
-  app.useLogger(app.get(Logger));
+  const requests = requestLogger(config.app.logLevel);
+  app.useLogger(new AppLogger(requests.logger));
   app.disable('x-powered-by');
   // The RingCentral webhook (WebhookIntake) is handed over by the adapter's HTTP server before Express sees the request.
   const fastPath = runsHttpApi(config.app.role) ? app.get(HttpFastPath, { strict: false }) : undefined;
@@ -89,6 +91,7 @@ export async function createApp(config: AppConfig, options: { bufferLogs?: boole
       req.path === '/health' || req.path === '/metrics' ? next() : res.status(404).json({ error: { code: 'NOT_FOUND', message: 'This process runs with ROLE=worker' } }),
     );
   }
+  app.use(requests);
   const document = SwaggerModule.createDocument(
     app,
     new DocumentBuilder()

@@ -1,3 +1,4 @@
+import { AsyncLocalStorage } from 'node:async_hooks';
 import { connect, type Socket } from 'node:net';
 import { once } from 'node:events';
 import { DataSource } from 'typeorm';
@@ -61,6 +62,30 @@ describe('the application over HTTP (ROLE=all)', () => {
     expect(res.status).toBe(404);
     expect(res.headers.get('x-correlation-id')).toBe('abc-123');
     expect(res.body).toEqual({ error: { code: 'NOT_FOUND', message: expect.any(String), correlationId: 'abc-123' } });
+  });
+
+  it('serves and logs requests without an AsyncLocalStorage (on Node 20 one turns on async hooks for every promise of the process)', async () => {
+    const proto = AsyncLocalStorage.prototype;
+    const { run, enterWith } = proto;
+    const uses: string[] = [];
+    proto.run = function (this: AsyncLocalStorage<unknown>, ...args: Parameters<typeof run>) {
+      uses.push(new Error('run').stack ?? 'run');
+      return run.apply(this, args);
+    } as typeof run;
+    proto.enterWith = function (this: AsyncLocalStorage<unknown>, store: unknown) {
+      uses.push(new Error('enterWith').stack ?? 'enterWith');
+      return enterWith.call(this, store);
+    };
+    try {
+      const responses = await Promise.all([fetch(`${t.url}/nope`), fetch(`${t.url}/health`), fetch(`${t.url}/admin/subscription`), fetch(`${t.url}/docs-json`)]);
+      expect(responses.map((r) => r.status)).toEqual([404, 200, 401, 200]);
+      // Every request still gets its correlation id (the request logger's id, echoed in a header).
+      for (const r of responses) expect(r.headers.get('x-correlation-id')).toBeTruthy();
+    } finally {
+      proto.run = run;
+      proto.enterWith = enterWith;
+    }
+    expect(uses).toEqual([]);
   });
 
   it('makes up a correlation id when the caller sends none or an unsafe one', async () => {

@@ -1,4 +1,5 @@
-import type { Params } from 'nestjs-pino';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { type HttpLogger, type Options, pinoHttp } from 'pino-http';
 import { CORRELATION_HEADER, correlationIdFor } from '../http/correlation-id';
 import { maskPhones, sanitizingLogMethod, serializeError } from './log-sanitizer';
 
@@ -17,25 +18,31 @@ export const REDACTED_PATHS = [
     .flatMap((key) => [key, `*.${key}`, `*.*.${key}`]),
 ];
 
-export function loggerOptions(level: string): Params {
+/**
+ * The process's pino logger and the Express middleware that logs each request with its correlation id (`req.id`,
+ * also sent back as X-Correlation-Id). `requestLogger(level).logger` is the root logger AppLogger writes through.
+ */
+export function requestLogger(level: string): HttpLogger {
+  return pinoHttp(loggerOptions(level));
+}
+
+export function loggerOptions(level: string): Options {
   return {
-    pinoHttp: {
-      level,
-      // Bounded lines, errors without bodies or clients hanging off them, phone numbers masked at info and above.
-      hooks: { logMethod: sanitizingLogMethod },
-      redact: { paths: REDACTED_PATHS, censor: '[redacted]' },
-      genReqId: (req, res) => {
-        const id = correlationIdFor(req);
-        res.setHeader(CORRELATION_HEADER, id);
-        return id;
-      },
-      customProps: (req) => ({ correlationId: (req as { id?: unknown }).id }),
-      autoLogging: { ignore: (req) => req.url === '/health' || req.url === '/metrics' },
-      serializers: {
-        // The request line is logged at info: its URL (a query may hold a number) is masked and bounded.
-        req: (req: { id: unknown; method: string; url: string }) => ({ id: req.id, method: req.method, url: maskPhones(String(req.url).slice(0, 2000)) }),
-        err: serializeError,
-      },
+    level,
+    // Bounded lines, errors without bodies or clients hanging off them, phone numbers masked at info and above.
+    hooks: { logMethod: sanitizingLogMethod },
+    redact: { paths: REDACTED_PATHS, censor: '[redacted]' },
+    genReqId: (req: IncomingMessage, res: ServerResponse) => {
+      const id = correlationIdFor(req);
+      res.setHeader(CORRELATION_HEADER, id);
+      return id;
+    },
+    customProps: (req: IncomingMessage) => ({ correlationId: (req as { id?: unknown }).id }),
+    autoLogging: { ignore: (req: IncomingMessage) => req.url === '/health' || req.url === '/metrics' },
+    serializers: {
+      // The request line is logged at info: its URL (a query may hold a number) is masked and bounded.
+      req: (req: { id: unknown; method: string; url: string }) => ({ id: req.id, method: req.method, url: maskPhones(String(req.url).slice(0, 2000)) }),
+      err: serializeError,
     },
   };
 }
