@@ -11,7 +11,7 @@ function setup(pages: Record<string, unknown>[] | Error, watermarkAgoMs = 60_000
     oldestOpenStart: jest.fn<Fn>().mockResolvedValue(undefined),
     saveRun: jest.fn<Fn>().mockResolvedValue(undefined),
     merge: jest.fn<Fn>().mockResolvedValue([]),
-    existing: jest.fn<Fn>().mockResolvedValue(new Set()),
+    decided: jest.fn<Fn>().mockResolvedValue(new Set()),
     insertReconciled: jest.fn<Fn>().mockResolvedValue([]),
     appendTimelines: jest.fn<Fn>().mockResolvedValue(undefined),
     markRecordsNotFound: jest.fn<Fn>().mockResolvedValue([]),
@@ -119,7 +119,7 @@ describe('CallLogSyncJob.sync', () => {
 
     const ended = { ...going, result: 'Accepted', duration: 1800 };
     const again = setup([{ records: [ended], navigation: {} }], 60_000, undefined, { users: ['101'] });
-    again.repository.existing.mockResolvedValue(new Set(['s-1|101']));
+    again.repository.decided.mockResolvedValue(new Set(['s-1|101']));
     await again.job.sync({ accountId: 'acc-1' });
     expect(again.repository.forgetInProgress).toHaveBeenCalledWith(expect.anything(), 'acc-1', ['s-1']);
     expect(again.repository.rememberInProgress).toHaveBeenCalledWith(expect.anything(), 'acc-1', []);

@@ -159,8 +159,8 @@ export class CallLogSyncJob implements OnApplicationBootstrap {
     const reconciled = await this.dataSource.transaction(async (tx) => {
       const merged = await this.repository.merge(tx, accountId, agentLegs);
       this.metrics.recordsMerged.inc(merged.filter((m) => m.firstMerge).length);
-      const existing = await this.repository.existing(tx, accountId, agentLegs);
-      const noRow = agentLegs.filter((l) => !existing.has(`${l.telephonySessionId}|${l.extensionId}`));
+      const decided = await this.repository.decided(tx, accountId, agentLegs);
+      const noRow = agentLegs.filter((l) => !decided.has(`${l.telephonySessionId}|${l.extensionId}`));
       const missing = noRow.filter((l) => now - l.endTime.getTime() >= graceMs);
       const created = await this.repository.insertReconciled(tx, accountId, missing);
       // A call in progress is read again until its final record is in; one whose leg waits out the grace stays remembered.

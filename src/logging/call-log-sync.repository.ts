@@ -144,12 +144,21 @@ export class CallLogSyncRepository {
     ).map((r) => ({ id: r.id, firstMerge: r.old_state !== 'merged', recordingState: r.recording_state, recordId: r.record_id, duration: r.record_duration, result: r.record_result }));
   }
 
-  /** The keys among these legs that have a row already. */
-  async existing(tx: EntityManager, accountId: string, legs: RecordLeg[]): Promise<Set<string>> {
+  /**
+   * Legs the events have already decided, by (telephonySessionId|extensionId): a row exists, or the person's party
+   * in that session ended Gone — it moved into another session (a conference, a completed warm transfer), where the
+   * conversation goes on and is logged once (detect-ended-leg.ts). The call log still lists such a person's time in
+   * the first session; reconciling it would log one conversation twice.
+   */
+  async decided(tx: EntityManager, accountId: string, legs: RecordLeg[]): Promise<Set<string>> {
     if (!legs.length) return new Set();
     const rows: { telephony_session_id: string; rc_extension_id: string }[] = await tx.query(
-      `SELECT telephony_session_id, rc_extension_id FROM call_logs c JOIN unnest($2::text[], $3::text[]) AS k(tsid, ext)
-         ON c.telephony_session_id = k.tsid AND c.rc_extension_id = k.ext WHERE c.account_id = $1`,
+      `WITH k(tsid, ext) AS (SELECT * FROM unnest($2::text[], $3::text[]))
+       SELECT c.telephony_session_id, c.rc_extension_id FROM call_logs c JOIN k ON c.telephony_session_id = k.tsid AND c.rc_extension_id = k.ext
+        WHERE c.account_id = $1
+       UNION
+       SELECT p.telephony_session_id, p.extension_id FROM call_parties p JOIN k ON p.telephony_session_id = k.tsid AND p.extension_id = k.ext
+        WHERE p.account_id = $1 AND p.status_code = 'Gone'`,
       [accountId, legs.map((l) => l.telephonySessionId), legs.map((l) => l.extensionId)],
     );
     return new Set(rows.map((r) => `${r.telephony_session_id}|${r.rc_extension_id}`));

@@ -90,6 +90,49 @@ describe('call records: notifications lost, the call log fills in (e2e)', () => 
   });
 });
 
+describe('call records: people who moved into another session (e2e)', () => {
+  let stack: Stack;
+
+  beforeAll(async () => {
+    stack = await startStack({ env: SYNC_ENV });
+  });
+  afterAll(() => stack.close());
+
+  it('a conference and a warm transfer are logged where the conversation went on, and the call log does not add the session it left', async () => {
+    const { accountId, simAccount } = await onboard(stack);
+    const plays = [
+      await stack.sim.play(simAccount.id, 'conference', { externalNumber: DEMO_NUMBERS.jane }),
+      await stack.sim.play(simAccount.id, 'warm-transfer', { externalNumber: DEMO_NUMBERS.john }),
+    ];
+    const gone = plays.flatMap((p) => p.noLeg.filter((n) => n.reason === 'gone' && n.extensionId));
+    expect(gone.length).toBeGreaterThanOrEqual(2);
+    // The call log lists the person's time in the session they left (the simulator files it, as RingCentral does).
+    const ids = new Set(plays.flatMap((p) => p.legs).filter((l) => !l.internal).map(externalId));
+    await waitFor(async () => [...ids].every((id) => stack.crm.activities().some((a) => a.externalId === id)) || undefined, 60_000, 'the legs logged');
+    const sessions = plays.flatMap((p) => p.telephonySessionIds);
+    // The sync has read these calls' records (merged into their legs)…
+    await waitFor(
+      async () => {
+        const rows: { n: string }[] = await stack.db.query(`SELECT count(*) AS n FROM call_logs WHERE account_id = $1 AND telephony_session_id = ANY($2) AND record_state = 'merged'`, [accountId, sessions]);
+        return Number(rows[0]!.n) >= ids.size || undefined;
+      },
+      60_000,
+      'the records merged',
+    );
+    // …and reads them again (10 min overlap) once the events' grace (15 s) is over, when a leg with no row is reconciled.
+    const lastEnd = Math.max(...plays.map((p) => Date.parse(p.endTime)));
+    await new Promise((r) => setTimeout(r, Math.max(0, lastEnd + 15_000 + 3 * 2_000 - Date.now())));
+    const rows: { telephony_session_id: string; rc_extension_id: string }[] = await stack.db.query(
+      'SELECT telephony_session_id, rc_extension_id FROM call_logs WHERE account_id = $1 AND telephony_session_id = ANY($2)',
+      [accountId, sessions],
+    );
+    // One row per leg (internal ones too, skipped by the default settings), none for a party that went Gone.
+    expect(rows.map((r) => `${r.telephony_session_id}:${r.rc_extension_id}`).sort()).toEqual(plays.flatMap((p) => p.legs).map(externalId).sort());
+    for (const g of gone) expect(rows.some((r) => r.telephony_session_id === g.telephonySessionId && r.rc_extension_id === g.extensionId)).toBe(false);
+    expect(stack.crm.activities().filter((a) => sessions.includes(a.externalId.split(':')[0]!))).toHaveLength(ids.size);
+  });
+});
+
 describe('call records: staged and single log modes (e2e)', () => {
   const time = jumpClock();
   let stack: Stack;
