@@ -70,8 +70,10 @@ export interface RunResult {
   legs: number;
   logged: number;
   missing: number;
-  /** Activities beyond one per leg (would mean a duplicate log). */
-  extraActivities: number;
+  /** Activities created in the phase for a leg that already had one (a call logged twice). */
+  duplicateActivities: number;
+  /** Activities created in the phase for legs outside its calls (an earlier phase's, reconciled or late). */
+  otherActivities: number;
   /** Seconds from the first notification sent to the last activity created. */
   seconds: number;
   legsPerSecond: number;
@@ -144,7 +146,7 @@ export async function playAndWait(
     legs: expected.size,
     logged: createdAt.size,
     missing: expected.size - createdAt.size,
-    extraActivities: Math.max(0, seen - activitiesBefore - createdAt.size),
+    ...activityCounts(crm.activities(), activitiesBefore, expected),
     seconds: round(seconds, 2),
     legsPerSecond: round(createdAt.size / seconds, 1),
     callsPerSecond: round(loggedCalls / seconds, 1),
@@ -285,4 +287,17 @@ export async function openCallsAndMeasure(
     foldSeconds: round((folded - started) / 1000, 1),
     deliveryFailures: ctx.deliveries.failures - failuresBefore,
   };
+}
+
+/** The phase's new activities (from `from` on) that repeat a leg's externalId, and those for legs outside the phase. */
+function activityCounts(activities: { externalId: string }[], from: number, expected: Map<string, unknown>): { duplicateActivities: number; otherActivities: number } {
+  const seen = new Set(activities.slice(0, from).map((a) => a.externalId));
+  let duplicateActivities = 0;
+  let otherActivities = 0;
+  for (const { externalId } of activities.slice(from)) {
+    if (seen.has(externalId)) duplicateActivities++;
+    else if (!expected.has(externalId)) otherActivities++;
+    seen.add(externalId);
+  }
+  return { duplicateActivities, otherActivities };
 }
