@@ -72,8 +72,10 @@ export interface RunResult {
   missing: number;
   /** Activities created in the phase for a leg that already had one (a call logged twice). */
   duplicateActivities: number;
-  /** Activities created in the phase for legs outside its calls (an earlier phase's, reconciled or late). */
-  otherActivities: number;
+  /** Activities created in the phase for a leg of its own calls that the simulator did not expect (a wrong log). */
+  unexpectedLegActivities: number;
+  /** Activities created in the phase for legs of calls not played in it (an earlier phase's calls, logged late). */
+  earlierCallActivities: number;
   /** Seconds from the first notification sent to the last activity created. */
   seconds: number;
   legsPerSecond: number;
@@ -146,7 +148,7 @@ export async function playAndWait(
     legs: expected.size,
     logged: createdAt.size,
     missing: expected.size - createdAt.size,
-    ...activityCounts(crm.activities(), activitiesBefore, expected),
+    ...activityCounts(crm.activities(), activitiesBefore, expected, new Set(plays.flatMap((p) => p.telephonySessionIds))),
     seconds: round(seconds, 2),
     legsPerSecond: round(createdAt.size / seconds, 1),
     callsPerSecond: round(loggedCalls / seconds, 1),
@@ -289,15 +291,23 @@ export async function openCallsAndMeasure(
   };
 }
 
-/** The phase's new activities (from `from` on) that repeat a leg's externalId, and those for legs outside the phase. */
-function activityCounts(activities: { externalId: string }[], from: number, expected: Map<string, unknown>): { duplicateActivities: number; otherActivities: number } {
+/**
+ * The phase's new activities (from `from` on) that repeat a leg's externalId (`telephonySessionId:extensionId`), that
+ * are for an unexpected leg of the phase's own calls, or that are for calls the phase did not play.
+ */
+function activityCounts(
+  activities: { externalId: string }[],
+  from: number,
+  expected: Map<string, unknown>,
+  sessions: Set<string>,
+): { duplicateActivities: number; unexpectedLegActivities: number; earlierCallActivities: number } {
   const seen = new Set(activities.slice(0, from).map((a) => a.externalId));
-  let duplicateActivities = 0;
-  let otherActivities = 0;
+  const counts = { duplicateActivities: 0, unexpectedLegActivities: 0, earlierCallActivities: 0 };
   for (const { externalId } of activities.slice(from)) {
-    if (seen.has(externalId)) duplicateActivities++;
-    else if (!expected.has(externalId)) otherActivities++;
+    if (seen.has(externalId)) counts.duplicateActivities++;
+    else if (sessions.has(externalId.slice(0, externalId.lastIndexOf(':')))) counts.unexpectedLegActivities += expected.has(externalId) ? 0 : 1;
+    else counts.earlierCallActivities++;
     seen.add(externalId);
   }
-  return { duplicateActivities, otherActivities };
+  return counts;
 }

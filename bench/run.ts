@@ -145,7 +145,7 @@ function accountSpec(): AccountSpec {
 }
 
 const NO_RUN: MeasuredRun = {
-  calls: 0, legs: 0, logged: 0, missing: 0, duplicateActivities: 0, otherActivities: 0, seconds: NaN, legsPerSecond: NaN, callsPerSecond: NaN,
+  calls: 0, legs: 0, logged: 0, missing: 0, duplicateActivities: 0, unexpectedLegActivities: 0, earlierCallActivities: 0, seconds: NaN, legsPerSecond: NaN, callsPerSecond: NaN,
   offeredCallsPerSecond: NaN, deliverSeconds: NaN, notifications: 0, deliveryFailures: 0, ackMs: { p50: NaN, p99: NaN, max: NaN }, acksOver3s: 0,
   latencyMs: { p50: NaN, p95: NaN, p99: NaN, max: NaN }, rcRequests: 0, crmRequests: 0, crmByRoute: {},
   cpuMsPerLog: {}, crmMsPerLogInService: NaN, callEndToLogMsInService: NaN,
@@ -498,7 +498,8 @@ async function main(): Promise<void> {
     for (const [name, r] of Object.entries({ burst, burstTwo, repeat, steady })) {
       if (r.missing) notes.push(`${name}: ${r.missing} of ${r.legs} legs had no CRM activity when the phase ended.`);
       if (r.duplicateActivities) notes.push(`${name}: ${r.duplicateActivities} activities for legs that already had one (logged twice).`);
-      if (r.otherActivities) notes.push(`${name}: ${r.otherActivities} activities for legs of earlier phases' calls.`);
+      if (r.unexpectedLegActivities) notes.push(`${name}: ${r.unexpectedLegActivities} activities for legs of its calls the simulator did not expect.`);
+      if (r.earlierCallActivities) notes.push(`${name}: ${r.earlierCallActivities} activities for calls of earlier phases.`);
     }
     notes.push(
       ...(settings.serviceNodeOptions ? [`Service processes ran with NODE_OPTIONS=${settings.serviceNodeOptions}.`] : []),

@@ -12,6 +12,7 @@ function setup(pages: Record<string, unknown>[] | Error, watermarkAgoMs = 60_000
     saveRun: jest.fn<Fn>().mockResolvedValue(undefined),
     merge: jest.fn<Fn>().mockResolvedValue([]),
     decided: jest.fn<Fn>().mockResolvedValue(new Set()),
+    unfoldedSessions: jest.fn<Fn>().mockResolvedValue(new Set()),
     insertReconciled: jest.fn<Fn>().mockResolvedValue([]),
     appendTimelines: jest.fn<Fn>().mockResolvedValue(undefined),
     markRecordsNotFound: jest.fn<Fn>().mockResolvedValue([]),

@@ -154,14 +154,16 @@ export class CallLogSyncJob implements OnApplicationBootstrap {
     if (extensionIds.some((id) => !entries.has(id))) {
       await this.queue.enqueue('directory.sync', { accountId }, { singletonKey: accountId, singletonSeconds: 300 });
     }
-    // The events path normally makes the row first; a record is reconciled only once that has had its chance.
+    // The events path normally makes the row first; a record is reconciled only once that has had its chance: the grace
+    // has passed and none of the session's notifications still waits to be folded.
     const graceMs = Math.max(15_000, 2 * this.app.sessionQuietMs);
     const reconciled = await this.dataSource.transaction(async (tx) => {
       const merged = await this.repository.merge(tx, accountId, agentLegs);
       this.metrics.recordsMerged.inc(merged.filter((m) => m.firstMerge).length);
       const decided = await this.repository.decided(tx, accountId, agentLegs);
       const noRow = agentLegs.filter((l) => !decided.has(`${l.telephonySessionId}|${l.extensionId}`));
-      const missing = noRow.filter((l) => now - l.endTime.getTime() >= graceMs);
+      const unfolded = await this.repository.unfoldedSessions(tx, accountId, [...new Set(noRow.map((l) => l.telephonySessionId))]);
+      const missing = noRow.filter((l) => now - l.endTime.getTime() >= graceMs && !unfolded.has(l.telephonySessionId));
       const created = await this.repository.insertReconciled(tx, accountId, missing);
       // A call in progress is read again until its final record is in; one whose leg waits out the grace stays remembered.
       const stillOpen = new Set([...openCalls.map((c) => c.telephonySessionId), ...noRow.filter((l) => !missing.includes(l)).map((l) => l.telephonySessionId)]);

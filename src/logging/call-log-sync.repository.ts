@@ -164,6 +164,20 @@ export class CallLogSyncRepository {
     return new Set(rows.map((r) => `${r.telephony_session_id}|${r.rc_extension_id}`));
   }
 
+  /**
+   * Sessions among these with notifications still waiting in the inbox to be folded: their legs are not decided yet
+   * (in a burst the fold can run further behind than the reconciliation grace), so they are not reconciled now.
+   */
+  async unfoldedSessions(tx: EntityManager, accountId: string, telephonySessionIds: string[]): Promise<Set<string>> {
+    if (!telephonySessionIds.length) return new Set();
+    const rows: { telephony_session_id: string }[] = await tx.query(
+      `SELECT DISTINCT telephony_session_id FROM inbound_events
+        WHERE folded_at IS NULL AND quarantined_at IS NULL AND account_id = $1 AND telephony_session_id = ANY($2::text[])`,
+      [accountId, telephonySessionIds],
+    );
+    return new Set(rows.map((r) => r.telephony_session_id));
+  }
+
   /** Rows for legs only the call log showed (source call-log, record already merged); a row made meanwhile wins. */
   async insertReconciled(tx: EntityManager, accountId: string, legs: RecordLeg[]): Promise<{ id: string; leg: RecordLeg }[]> {
     if (!legs.length) return [];

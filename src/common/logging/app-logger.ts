@@ -11,7 +11,7 @@ type Level = 'trace' | 'debug' | 'info' | 'warn' | 'error' | 'fatal';
  *
  * It holds one process-wide pino logger and nothing per request. nestjs-pino, used before, bound each request's
  * logger to an AsyncLocalStorage: on Node 20 the first one enables async hooks for every promise and timer of the
- * process for good, which cost the webhook intake ~5 % of its throughput (bench/README.md). Request log lines carry
+ * process for good, which held the webhook intake back (1.85 → 1.98 × its reference in paired runs, bench/README.md). Request log lines carry
  * the correlation id (pino-http, `requestLogger`); the error filter and the webhook name it on theirs.
  */
 export class AppLogger implements LoggerService {
