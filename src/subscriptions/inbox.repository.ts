@@ -28,8 +28,17 @@ const MAX_REASON = 1000;
 export class InboxRepository {
   constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
 
-  /** Up to `limit` unfolded rows, oldest first, that no other worker holds (or only `id`, when given). */
+  /**
+   * Up to `limit` unfolded rows, oldest first, that no other worker holds (or only `id`, when given).
+   *
+   * The claim must walk the unfolded rows' index in id order and stop at `limit`. When the table's statistics were
+   * taken while the inbox was folded (the usual case: a burst, or the catch-up after an outage, arrives between two
+   * ANALYZEs), the planner expects one unfolded row and prefers reading every unfolded row and sorting them: each
+   * claim then costs the whole backlog (15-80 ms with temporary files in the benchmark's burst, bench/README.md).
+   * Settings local to the claim rule those plans out; RESET gives the fold's other statements the usual planner.
+   */
   async claim(tx: EntityManager, limit: number, id?: string): Promise<ClaimedEvent[]> {
+    await tx.query('SET LOCAL enable_bitmapscan = off; SET LOCAL enable_sort = off; SET LOCAL enable_seqscan = off');
     const rows: { id: string; account_id: string; payload: unknown; intake_problem: string | null }[] = await tx.query(
       `SELECT id, account_id, payload, intake_problem FROM inbound_events
         WHERE folded_at IS NULL AND quarantined_at IS NULL AND (fold_after IS NULL OR fold_after <= now())
@@ -37,6 +46,7 @@ export class InboxRepository {
         ORDER BY id LIMIT $1 FOR UPDATE SKIP LOCKED`,
       [limit, id ?? null],
     );
+    await tx.query('RESET enable_bitmapscan; RESET enable_sort; RESET enable_seqscan');
     return rows.map((r) => ({ id: String(r.id), accountId: r.account_id, payload: r.payload, intakeProblem: r.intake_problem }));
   }
 
