@@ -1,3 +1,4 @@
+import { jest } from '@jest/globals';
 import type { ConfigService } from '@nestjs/config';
 import type { DataSource } from 'typeorm';
 import type { AppConfig } from '../config/app-config';
@@ -57,5 +58,81 @@ describe('AccountConcurrencyLimiter (one process)', () => {
     // The waiting calls went before the waiting background update.
     expect(order.indexOf('c3')).toBeLessThan(order.indexOf('b3'));
     expect(order.indexOf('c4')).toBeLessThan(order.indexOf('b3'));
+  });
+});
+
+/** A database stage that grants the lowest slot not taken and records every take and free. */
+function recordingLimiter(perAccount: number): { l: AccountConcurrencyLimiter; taken: number[]; freed: number[] } {
+  const config = { get: () => ({ crmConcurrencyPerAccount: perAccount }) } as unknown as ConfigService<AppConfig, true>;
+  const inUse = new Set<string>();
+  const taken: number[] = [];
+  const freed: number[] = [];
+  const dataSource = {
+    query: (async (sql: string, params: unknown[]) => {
+      const account = params[0] as string;
+      if (sql.includes('INSERT INTO crm_concurrency_slots')) {
+        const slot = [...Array(perAccount).keys()].find((s) => !inUse.has(`${account}|${s}`));
+        if (slot === undefined) return [];
+        inUse.add(`${account}|${slot}`);
+        taken.push(slot);
+        return [{ slot }];
+      }
+      if (sql.includes("lease_until = '-infinity'")) {
+        inUse.delete(`${account}|${params[1] as number}`);
+        freed.push(params[1] as number);
+      }
+      return [];
+    }),
+  } as unknown as DataSource;
+  return { l: new AccountConcurrencyLimiter(config, dataSource), taken, freed };
+}
+
+describe('AccountConcurrencyLimiter (slots kept between conversations)', () => {
+  afterEach(() => jest.useRealTimers());
+
+  it("passes a finished conversation's slot to the next one of the account without taking another, and frees it when none comes", async () => {
+    jest.useFakeTimers();
+    const { l, taken, freed } = recordingLimiter(4);
+    for (let i = 0; i < 5; i++) await l.run('a', async () => undefined);
+    expect(taken).toEqual([0]);
+    expect(freed).toEqual([]);
+    await jest.advanceTimersByTimeAsync(30);
+    expect(freed).toEqual([0]);
+    // Another account never gets this account's slot.
+    await l.run('b', async () => undefined);
+    expect(taken).toEqual([0, 0]);
+  });
+
+  it('gives a slot back once it has been held 2 s across conversations, so other replicas can have it', async () => {
+    jest.useFakeTimers();
+    const { l, taken, freed } = recordingLimiter(4);
+    await l.run('a', async () => undefined);
+    const long = l.run('a', () => new Promise<void>((resolve) => setTimeout(resolve, 2_100)));
+    await jest.advanceTimersByTimeAsync(2_100);
+    await long;
+    expect(freed).toEqual([0]);
+    await l.run('a', async () => undefined);
+    expect(taken).toEqual([0, 0]);
+  });
+
+  it('a conversation waiting for a slot (all taken) gets one the moment another conversation here ends', async () => {
+    const { l, taken } = recordingLimiter(1);
+    const hold = gate();
+    const first = l.run('a', () => hold.promise);
+    await settle();
+    let secondRan = false;
+    // Locally admitted only once the first ends; then it reuses the first's slot.
+    const second = l.run('a', async () => void (secondRan = true));
+    hold.open();
+    await Promise.all([first, second]);
+    expect(secondRan).toBe(true);
+    expect(taken).toEqual([0]);
+  });
+
+  it('frees kept slots before the application stops', async () => {
+    const { l, freed } = recordingLimiter(4);
+    await Promise.all([l.run('a', () => settle()), l.run('a', () => settle()), l.run('b', async () => undefined)]);
+    await l.beforeApplicationShutdown();
+    expect(freed.sort()).toEqual([0, 0, 1]);
   });
 });
