@@ -129,10 +129,16 @@ describe('AccountConcurrencyLimiter (slots kept between conversations)', () => {
     expect(taken).toEqual([0]);
   });
 
-  it('frees kept slots before the application stops', async () => {
+  it('frees kept slots before the application stops, and then frees each slot as its conversation ends', async () => {
     const { l, freed } = recordingLimiter(4);
     await Promise.all([l.run('a', () => settle()), l.run('a', () => settle()), l.run('b', async () => undefined)]);
+    const hold = gate();
+    const late = l.run('c', () => hold.promise);
+    await settle();
     await l.beforeApplicationShutdown();
     expect(freed.sort()).toEqual([0, 0, 1]);
+    hold.open();
+    await late;
+    expect(freed).toHaveLength(4);
   });
 });

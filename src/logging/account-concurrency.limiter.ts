@@ -59,6 +59,8 @@ export class AccountConcurrencyLimiter implements BeforeApplicationShutdown {
   private readonly freed = new Map<string, Set<() => void>>();
   /** Slots this process holds unused, per account, for its next conversation (at most KEEP_IDLE_MS). */
   private readonly idle = new Map<string, HeldSlot[]>();
+  /** Once the application stops, a conversation's slot is freed when it ends, not kept. */
+  private stopping = false;
 
   constructor(
     config: ConfigService<AppConfig, true>,
@@ -151,7 +153,7 @@ export class AccountConcurrencyLimiter implements BeforeApplicationShutdown {
    * should not wait on the slot's bookkeeping.
    */
   private done(accountId: string, held: HeldSlot): void {
-    if (Date.now() - held.heldSince >= MAX_HOLD_MS) return void this.release(accountId, held);
+    if (this.stopping || Date.now() - held.heldSince >= MAX_HOLD_MS) return void this.release(accountId, held);
     held.idleTimer = setTimeout(() => {
       const kept = this.idle.get(accountId);
       const at = kept?.indexOf(held) ?? -1;
@@ -167,6 +169,7 @@ export class AccountConcurrencyLimiter implements BeforeApplicationShutdown {
 
   /** Slots kept for a next conversation go back before the process stops (else other replicas wait out their lease). */
   async beforeApplicationShutdown(): Promise<void> {
+    this.stopping = true;
     const kept = [...this.idle].flatMap(([accountId, slots]) => slots.map((held) => ({ accountId, held })));
     this.idle.clear();
     await Promise.all(kept.map(({ accountId, held }) => (clearTimeout(held.idleTimer), this.release(accountId, held))));
