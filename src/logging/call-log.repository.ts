@@ -11,7 +11,13 @@ export interface TimelineEntry {
   at?: Date;
 }
 
-/** call_logs status transitions (pending -> logging -> logged | skipped | failed) and each call's timeline. */
+/**
+ * call_logs status transitions (pending -> logging -> logged | skipped | failed) and each call's timeline.
+ *
+ * A transition given the attempt's timeline writes the entries gathered so far in the same statement as the state it
+ * explains, and takes them out of the array: a process that dies right after it cannot leave a call logged, skipped
+ * or failed without the decisions that made it so. What is added later goes in with `appendTimeline`.
+ */
 @Injectable()
 export class CallLogRepository {
   constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
@@ -36,11 +42,16 @@ export class CallLogRepository {
   }
 
   /** `updateState: 'not-needed'`: the create already carried the final record (single mode, reconciliation). */
-  async markLogged(id: string, outcome: { crmLogId: string; contactId?: string; crmUserId: string; ownerSource: string; reason?: string; updateState?: 'not-needed' }): Promise<void> {
-    await this.dataSource.query(
+  async markLogged(
+    id: string,
+    outcome: { crmLogId: string; contactId?: string; crmUserId: string; ownerSource: string; reason?: string; updateState?: 'not-needed' },
+    timeline?: TimelineEntry[],
+  ): Promise<void> {
+    await this.transition(
       `UPDATE call_logs SET status = 'logged', crm_log_id = $2, contact_id = $3, crm_user_id = $4, owner_source = $5, reason = $6,
          last_error = NULL, logged_at = now(), updated_at = now(), update_state = COALESCE($7, update_state) WHERE id = $1`,
       [id, outcome.crmLogId, outcome.contactId ?? null, outcome.crmUserId, outcome.ownerSource, outcome.reason ?? null, outcome.updateState ?? null],
+      timeline,
     );
   }
 
@@ -55,32 +66,56 @@ export class CallLogRepository {
     return row ? toCallLogRow(row) : undefined;
   }
 
-  async markUpdated(id: string): Promise<void> {
-    await this.dataSource.query(`UPDATE call_logs SET update_state = 'updated', crm_updated_at = now(), last_error = NULL, updated_at = now() WHERE id = $1`, [id]);
+  async markUpdated(id: string, timeline?: TimelineEntry[]): Promise<void> {
+    await this.transition(`UPDATE call_logs SET update_state = 'updated', crm_updated_at = now(), last_error = NULL, updated_at = now() WHERE id = $1`, [id], timeline);
   }
 
   /** The update waits (retry at `at`) or, with `at` null, failed for good; the CRM keeps the created log. */
-  async markUpdateFailed(id: string, error: string, at: Date | null): Promise<void> {
-    await this.dataSource.query(
+  async markUpdateFailed(id: string, error: string, at: Date | null, timeline?: TimelineEntry[]): Promise<void> {
+    await this.transition(
       `UPDATE call_logs SET update_state = $3, last_error = $2, next_attempt_at = $4, updated_at = now() WHERE id = $1`,
       [id, error.slice(0, 2000), at ? 'pending' : 'failed', at],
+      timeline,
     );
   }
 
-  async markSkipped(id: string, reason: string): Promise<void> {
-    await this.dataSource.query(`UPDATE call_logs SET status = 'skipped', reason = $2, updated_at = now() WHERE id = $1`, [id, reason]);
+  async markSkipped(id: string, reason: string, timeline?: TimelineEntry[]): Promise<void> {
+    await this.transition(`UPDATE call_logs SET status = 'skipped', reason = $2, updated_at = now() WHERE id = $1`, [id, reason], timeline);
   }
 
-  async markFailed(id: string, error: string, reason?: string): Promise<void> {
-    await this.dataSource.query(`UPDATE call_logs SET status = 'failed', last_error = $2, reason = COALESCE($3, reason), updated_at = now() WHERE id = $1`, [id, error.slice(0, 2000), reason ?? null]);
+  async markFailed(id: string, error: string, reason?: string, timeline?: TimelineEntry[]): Promise<void> {
+    await this.transition(
+      `UPDATE call_logs SET status = 'failed', last_error = $2, reason = COALESCE($3, reason), updated_at = now() WHERE id = $1`,
+      [id, error.slice(0, 2000), reason ?? null],
+      timeline,
+    );
   }
 
   /** Back to pending with the error that delayed it; `nextAttemptAt` null means "waits for the admin" (paused). */
-  async markWaiting(id: string, error: string, nextAttemptAt: Date | null, reason?: string): Promise<void> {
-    await this.dataSource.query(
+  async markWaiting(id: string, error: string, nextAttemptAt: Date | null, reason?: string, timeline?: TimelineEntry[]): Promise<void> {
+    await this.transition(
       `UPDATE call_logs SET status = 'pending', last_error = $2, next_attempt_at = $3, reason = COALESCE($4, reason), updated_at = now() WHERE id = $1`,
       [id, error.slice(0, 2000), nextAttemptAt, reason ?? null],
+      timeline,
     );
+  }
+
+  /** `update` (an UPDATE of one call_logs row by id), with the timeline's entries so far in the same statement. */
+  private async transition(update: string, params: unknown[], timeline?: TimelineEntry[]): Promise<void> {
+    const entries = timeline ? [...timeline] : [];
+    if (!entries.length) {
+      await this.dataSource.query(update, params);
+      return;
+    }
+    const n = params.length;
+    await this.dataSource.query(
+      `WITH changed AS (${update} RETURNING id)
+       INSERT INTO call_log_events (call_log_id, at, kind, detail)
+       SELECT changed.id, e.* FROM changed, unnest($${n + 1}::timestamptz[], $${n + 2}::text[], $${n + 3}::jsonb[]) AS e`,
+      [...params, ...timelineColumns(entries)],
+    );
+    // Only once written: entries a failed statement did not write stay for the attempt's last appendTimeline.
+    timeline!.splice(0, entries.length);
   }
 
   /** Rows parked while the account was paused, to enqueue again once its settings change. */
@@ -96,7 +131,12 @@ export class CallLogRepository {
     if (!entries.length) return;
     await this.dataSource.query(
       `INSERT INTO call_log_events (call_log_id, at, kind, detail) SELECT $1, * FROM unnest($2::timestamptz[], $3::text[], $4::jsonb[])`,
-      [callLogId, entries.map((e) => e.at ?? new Date()), entries.map((e) => e.kind), entries.map((e) => JSON.stringify(e.detail ?? {}))],
+      [callLogId, ...timelineColumns(entries)],
     );
   }
+}
+
+/** Entries as the three arrays call_log_events is written from: when, what, and its detail as JSON. */
+function timelineColumns(entries: TimelineEntry[]): [Date[], string[], string[]] {
+  return [entries.map((e) => e.at ?? new Date()), entries.map((e) => e.kind), entries.map((e) => JSON.stringify(e.detail ?? {}))];
 }

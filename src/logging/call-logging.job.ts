@@ -61,7 +61,7 @@ export class CallLoggingJob {
   private async log(leg: CallLogRecord, account: AccountRow, timeline: TimelineEntry[]): Promise<void> {
     if (account.pausedReason) {
       timeline.push({ kind: 'paused', detail: { reason: account.pausedReason } });
-      await this.callLogs.markWaiting(leg.id, account.pausedReason, null, 'account-paused');
+      await this.callLogs.markWaiting(leg.id, account.pausedReason, null, 'account-paused', timeline);
       return;
     }
     const ctx: LegContext = { leg, account, settings: resolveLoggingSettings(account.settings), timeline, crmRequests: 0 };
@@ -148,7 +148,7 @@ export class CallLoggingJob {
       return false;
     }
     timeline.push({ kind: 'record', detail: { decision: 'single mode: waiting for the final call-log record', until: deadline.toISOString() } });
-    await this.callLogs.markWaiting(leg.id, 'waiting for the call-log record', deadline, 'waiting-for-record');
+    await this.callLogs.markWaiting(leg.id, 'waiting for the call-log record', deadline, 'waiting-for-record', timeline);
     return true;
   }
 
@@ -158,11 +158,11 @@ export class CallLoggingJob {
     if (chain.retryDelayMs === null) {
       timeline.push({ kind: 'plugin-blocked', detail: { plugin: chain.pluginId, action: 'fail', reason: chain.reason } });
       this.metrics.logsFailed.inc({ reason: 'plugin-blocked' });
-      return this.callLogs.markFailed(leg.id, chain.reason, reason);
+      return this.callLogs.markFailed(leg.id, chain.reason, reason, timeline);
     }
     const at = new Date(Date.now() + chain.retryDelayMs);
     timeline.push({ kind: 'plugin-blocked', detail: { plugin: chain.pluginId, action: 'retry', retryAt: at.toISOString(), reason: chain.reason } });
-    await this.callLogs.markWaiting(leg.id, chain.reason, at, reason);
+    await this.callLogs.markWaiting(leg.id, chain.reason, at, reason, timeline);
     await this.queue.enqueue('call.log', { callLogId: leg.id }, { startAfter: at });
     this.metrics.retries.inc({ code: 'PLUGIN' });
   }
@@ -174,17 +174,17 @@ export class CallLoggingJob {
     switch (decision.action) {
       case 'retry': {
         const at = new Date(Date.now() + decision.delayMs);
-        await this.callLogs.markWaiting(leg.id, decision.reason, at);
+        await this.callLogs.markWaiting(leg.id, decision.reason, at, undefined, timeline);
         await this.queue.enqueue('call.log', { callLogId: leg.id }, { startAfter: at });
         this.metrics.retries.inc({ code: decision.code });
         return;
       }
       case 'pause-account':
-        await this.callLogs.markWaiting(leg.id, decision.reason, null, 'account-paused');
+        await this.callLogs.markWaiting(leg.id, decision.reason, null, 'account-paused', timeline);
         return;
       default:
         this.metrics.logsFailed.inc({ reason: decision.code });
-        await this.callLogs.markFailed(leg.id, decision.reason, decision.code);
+        await this.callLogs.markFailed(leg.id, decision.reason, decision.code, timeline);
     }
   }
 }

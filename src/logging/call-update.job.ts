@@ -113,13 +113,13 @@ export class CallUpdateJob {
   private async retryLater(leg: CallLogRecord, reason: string, delayMs: number, attempt: number, timeline: TimelineEntry[]): Promise<void> {
     const at = new Date(Date.now() + delayMs);
     timeline.push({ kind: 'update-waiting', detail: { reason, retryAt: at.toISOString() } });
-    await this.callLogs.markUpdateFailed(leg.id, reason, at);
+    await this.callLogs.markUpdateFailed(leg.id, reason, at, timeline);
     await this.queue.enqueue('call.update', { callLogId: leg.id, attempt: attempt + 1 }, { startAfter: at });
     this.metrics.retries.inc({ code: 'UPDATE' });
   }
 
   private async fail(leg: CallLogRecord, reason: string, timeline: TimelineEntry[]): Promise<void> {
     timeline.push({ kind: 'update-failed', detail: { reason } });
-    await this.callLogs.markUpdateFailed(leg.id, reason, null);
+    await this.callLogs.markUpdateFailed(leg.id, reason, null, timeline);
   }
 }

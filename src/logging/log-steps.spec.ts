@@ -99,7 +99,7 @@ describe('LogSteps', () => {
     const c = ctx();
     const reason = await steps.filter(c);
     expect(reason).toEqual(expect.any(String));
-    expect(callLogs.markSkipped).toHaveBeenCalledWith('leg-1', reason);
+    expect(callLogs.markSkipped).toHaveBeenCalledWith('leg-1', reason, c.timeline);
     expect(c.timeline[0].kind).toBe('skipped');
   });
 
@@ -116,7 +116,7 @@ describe('LogSteps', () => {
     const c = ctx();
     expect(await steps.contact(c, session)).toEqual({ skip: 'no-contact', decision: 'no match' });
     expect(c.crmRequests).toBe(1);
-    expect(callLogs.markSkipped).toHaveBeenCalledWith('leg-1', 'no-contact');
+    expect(callLogs.markSkipped).toHaveBeenCalledWith('leg-1', 'no-contact', c.timeline);
   });
 
   it('owner: no owner fails the row with the reason', async () => {
@@ -124,7 +124,7 @@ describe('LogSteps', () => {
     owners.resolve.mockResolvedValue({ error: 'nobody' });
     const c = ctx();
     expect(await steps.owner(c)).toEqual({ error: 'nobody' });
-    expect(callLogs.markFailed).toHaveBeenCalledWith('leg-1', 'nobody', 'no-owner');
+    expect(callLogs.markFailed).toHaveBeenCalledWith('leg-1', 'nobody', 'no-owner', c.timeline);
   });
 
   it('plugins: one timeline entry per run and a warning for a run the skip policy ignored', async () => {
@@ -143,7 +143,8 @@ describe('LogSteps', () => {
     expect(logId).toBe('act_1');
     const owner = { owner: { id: 'usr_1' }, source: 'admin' as const, decision: '' };
     await steps.recordCreated(c, session, { logId, owner, chain: { outcome: 'passed', payload: {}, runs: [] }, hashedExtensionId: 'hx', updateState: 'not-needed' });
-    expect(callLogs.markLogged).toHaveBeenCalledWith('leg-1', expect.objectContaining({ crmLogId: 'act_1', crmUserId: 'usr_1', updateState: 'not-needed' }));
+    // The row and the decisions that made it logged are written together (the timeline goes with the state).
+    expect(callLogs.markLogged).toHaveBeenCalledWith('leg-1', expect.objectContaining({ crmLogId: 'act_1', crmUserId: 'usr_1', updateState: 'not-needed' }), c.timeline);
     expect(metrics.logsReconciled.inc).toHaveBeenCalled();
     expect(c.timeline.map((e) => e.kind)).toEqual(['crm', 'logged']);
   });
@@ -157,7 +158,7 @@ describe('LogSteps (update path)', () => {
     expect(session.connector.updateCallLog).toHaveBeenCalledWith(expect.objectContaining({ thirdPartyLogId: 'act_9', duration: 61, authHeader: 'Basic x' }));
     expect(c.timeline).toEqual([{ kind: 'crm', detail: expect.objectContaining({ operation: 'updateCallLog', outcome: 'updated', recording: 'missing' }) }]);
     await steps.recordUpdated(c, session);
-    expect(callLogs.markUpdated).toHaveBeenCalledWith('leg-1');
+    expect(callLogs.markUpdated).toHaveBeenCalledWith('leg-1', c.timeline);
     expect(metrics.logsUpdated.inc).toHaveBeenCalled();
     expect(c.crmRequests).toBe(1);
   });

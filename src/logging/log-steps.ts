@@ -105,7 +105,7 @@ export class LogSteps {
     if ('error' in owner) {
       ctx.timeline.push({ kind: 'owner', detail: { error: owner.error } });
       this.metrics.logsFailed.inc({ reason: 'no-owner' });
-      await this.callLogs.markFailed(ctx.leg.id, owner.error, 'no-owner');
+      await this.callLogs.markFailed(ctx.leg.id, owner.error, 'no-owner', ctx.timeline);
       return owner;
     }
     ctx.timeline.push({ kind: 'owner', detail: { crmUserId: owner.owner.id, source: owner.source, decision: owner.decision } });
@@ -142,7 +142,7 @@ export class LogSteps {
 
   /** record (update): the row's one update is done. */
   async recordUpdated(ctx: LegContext, session: ConnectorSession): Promise<void> {
-    await this.callLogs.markUpdated(ctx.leg.id);
+    await this.callLogs.markUpdated(ctx.leg.id, ctx.timeline);
     this.metrics.logsUpdated.inc({ connector: session.connector.id });
     this.metrics.crmRequests.inc({ connector: session.connector.id }, ctx.crmRequests);
   }
@@ -160,6 +160,7 @@ export class LogSteps {
     const scheduled = await this.asyncPlugins.schedule({ accountId: account.id, callLogId: leg.id, logType: 'call', operation: 'createCallLog', payload: outcome.chain.payload, hashedExtensionId: outcome.hashedExtensionId });
     for (const plugin of scheduled) timeline.push({ kind: 'plugin-async', detail: { plugin, outcome: 'scheduled' } });
     const skipped = outcome.chain.runs.filter((r) => r.action === 'ignored').map((r) => r.pluginId);
+    timeline.push({ kind: 'logged', detail: { crmLogId: outcome.logId, source: leg.source } });
     await this.callLogs.markLogged(leg.id, {
       crmLogId: outcome.logId,
       contactId: outcome.contact?.id,
@@ -167,8 +168,7 @@ export class LogSteps {
       ownerSource: outcome.owner.source,
       ...(skipped.length && { reason: `plugin-skipped:${skipped.join(',')}` }),
       ...(outcome.updateState && { updateState: outcome.updateState }),
-    });
-    timeline.push({ kind: 'logged', detail: { crmLogId: outcome.logId, source: leg.source } });
+    }, timeline);
     this.metrics.logsCreated.inc({ connector: session.connector.id });
     if (leg.source === 'call-log') this.metrics.logsReconciled.inc();
     this.metrics.crmRequests.inc({ connector: session.connector.id }, ctx.crmRequests);
@@ -178,7 +178,7 @@ export class LogSteps {
   async skip(ctx: LegContext, reason: string, detail: Record<string, unknown>): Promise<void> {
     ctx.timeline.push({ kind: 'skipped', detail: { reason, ...detail } });
     this.metrics.logsSkipped.inc({ reason });
-    await this.callLogs.markSkipped(ctx.leg.id, reason);
+    await this.callLogs.markSkipped(ctx.leg.id, reason, ctx.timeline);
   }
 
   /** One timeline entry per plugin run; a failure the `skip` policy let through also gets a warning. */
