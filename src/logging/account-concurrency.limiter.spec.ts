@@ -129,6 +129,32 @@ describe('AccountConcurrencyLimiter (slots kept between conversations)', () => {
     expect(taken).toEqual([0]);
   });
 
+  it("a process's conversations waiting while other replicas hold every slot ask PostgreSQL as one, then all get slots", async () => {
+    jest.useFakeTimers();
+    const config = { get: () => ({ crmConcurrencyPerAccount: 8 }) } as unknown as ConfigService<AppConfig, true>;
+    let othersHoldAll = true;
+    let takes = 0;
+    let next = 0;
+    const dataSource = {
+      query: (async (sql: string) => {
+        if (!sql.includes('INSERT INTO crm_concurrency_slots')) return [];
+        takes++;
+        return othersHoldAll ? [] : [{ slot: next++ }];
+      }),
+    } as unknown as DataSource;
+    const l = new AccountConcurrencyLimiter(config, dataSource);
+    let ran = 0;
+    const runs = Array.from({ length: 5 }, () => l.run('a', async () => void ran++));
+    await jest.advanceTimersByTimeAsync(2_000);
+    expect(ran).toBe(0);
+    // Each of the five polling on its own (20 ms doubling to 250 ms) would have asked ~40 times in these 2 s.
+    expect(takes).toBeLessThan(20);
+    othersHoldAll = false;
+    await jest.advanceTimersByTimeAsync(1_000);
+    await Promise.all(runs);
+    expect(ran).toBe(5);
+  });
+
   it('frees kept slots before the application stops, and then frees each slot as its conversation ends', async () => {
     const { l, freed } = recordingLimiter(4);
     await Promise.all([l.run('a', () => settle()), l.run('a', () => settle()), l.run('b', async () => undefined)]);
