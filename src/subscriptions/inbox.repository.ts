@@ -32,9 +32,10 @@ export class InboxRepository {
    * Up to `limit` unfolded rows, oldest first, that no other worker holds (or only `id`, when given).
    *
    * The claim must walk the unfolded rows' index in id order and stop at `limit`. When the table's statistics were
-   * taken while the inbox was folded (the usual case: a burst, or the catch-up after an outage, arrives between two
-   * ANALYZEs), the planner expects one unfolded row and prefers reading every unfolded row and sorting them: each
-   * claim then costs the whole backlog (15-80 ms with temporary files in the benchmark's burst, bench/README.md).
+   * taken while the inbox was nearly folded (the usual case: a burst, or the catch-up after an outage, arrives between
+   * two ANALYZEs) and folding has scattered the rows' versions over the table, the planner expects a few unfolded rows
+   * and prefers reading every unfolded row and sorting them: each claim then costs the whole backlog (15-80 ms with
+   * temporary files in the benchmark's burst, bench/README.md).
    * Settings local to the claim rule those plans out; RESET gives the fold's other statements the usual planner.
    */
   async claim(tx: EntityManager, limit: number, id?: string): Promise<ClaimedEvent[]> {
