@@ -1,4 +1,5 @@
 import type { Client } from 'pg';
+import { inboxInsertStatement } from '../src/subscriptions/inbox.writer';
 
 /**
  * `--explain`: EXPLAIN (ANALYZE, BUFFERS) of the statements the pipeline runs most often, with parameters taken from
@@ -46,12 +47,11 @@ const HOT: { name: string; sql: string; params: (p: Sample) => unknown[]; write?
     params: (p) => [p.accountId, [p.extensionId]],
   },
   {
-    name: 'intake: one group-committed batch of 30 (InboxWriter.commit)',
-    sql: `INSERT INTO inbound_events (uuid, account_id, telephony_session_id, payload)
-          SELECT * FROM unnest($1::text[], $2::uuid[], $3::text[], $4::jsonb[]) ON CONFLICT (uuid) DO NOTHING RETURNING id, uuid`,
+    name: 'intake: one group-committed batch of 27 (InboxWriter.insert)',
+    sql: inboxInsertStatement(27).text,
     params: (p) => {
-      const n = 30;
-      return [Array.from({ length: n }, (_, i) => `explain-${Date.now()}-${i}`), Array(n).fill(p.accountId), Array(n).fill(p.telephonySessionId), Array(n).fill(p.payload)];
+      const { rows } = inboxInsertStatement(27);
+      return Array.from({ length: rows }, (_, i) => (i < 27 ? [`explain-${Date.now()}-${i}`, p.accountId, p.telephonySessionId, p.payload, null] : [null, null, null, null, null])).flat();
     },
     write: true,
   },
@@ -89,7 +89,7 @@ export async function explainHotStatements(sql: Client, accountId: string): Prom
   );
   const row = rows[0];
   if (!row) return [];
-  const payload = (await sql.query(`SELECT payload::text AS p FROM inbound_events ORDER BY id DESC LIMIT 1`)).rows[0]?.p ?? '{}';
+  const payload = (await sql.query(`SELECT payload AS p FROM inbound_events ORDER BY id DESC LIMIT 1`)).rows[0]?.p ?? '{}';
   const sample: Sample = {
     accountId,
     telephonySessionId: row.telephony_session_id,

@@ -115,7 +115,12 @@ export class EventFoldingJob {
         quarantined.push({ id: row.id, reason: `stored altered at intake: ${row.intakeProblem}` });
         continue;
       }
-      const notification = parseTelephonyNotification(row.payload);
+      const stored = parseStoredJson(row.payloadJson);
+      if (!stored) {
+        quarantined.push({ id: row.id, reason: 'the stored notification is not JSON' });
+        continue;
+      }
+      const notification = parseTelephonyNotification(stored.json);
       if (isTelephonyNotificationParseError(notification)) {
         quarantined.push({ id: row.id, reason: `${notification.field}: ${notification.error}` });
         continue;
@@ -249,4 +254,13 @@ function mayHaveEnded(party: PartyState, session: readonly PartyState[]): boolea
 function errorMessage(error: unknown): string {
   const message = error instanceof Error ? `${error.name === 'Error' ? '' : `${error.name}: `}${error.message}` : String(error);
   return truncateText(message.replace(/\s+/g, ' '), 500);
+}
+
+/** The stored notification parsed (the intake stores JSON text only; a row written by other means may not be). */
+function parseStoredJson(text: string): { json: unknown } | undefined {
+  try {
+    return { json: JSON.parse(text) as unknown };
+  } catch {
+    return undefined;
+  }
 }

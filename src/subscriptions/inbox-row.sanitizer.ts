@@ -2,12 +2,12 @@ import { createHash } from 'node:crypto';
 import { isStorableText, toStorableText, truncateText } from '../common/text/storable-text';
 import { MAX_ID_LENGTH } from '../ringcentral/types';
 
-/** Deeper than any RingCentral notification (about 6 levels) by far; PostgreSQL's jsonb parser recurses per level. */
+/** Deeper than any RingCentral notification (about 6 levels) by far; PostgreSQL's jsonb parser (the fold's tables) recurses per level. */
 export const MAX_JSON_DEPTH = 64;
 /** How much of an unstorable body's text is kept for the admin to look at. */
 const KEPT_TEXT = 16 * 1024;
 
-/** An inbox row as it is written: every value in a form PostgreSQL can hold. */
+/** An inbox row as it is written: every value in a form PostgreSQL can hold, here and in the tables the fold writes. */
 export interface StorableInboxRow {
   uuid: string;
   telephonySessionId: string | null;
@@ -19,8 +19,9 @@ export interface StorableInboxRow {
 
 /**
  * Makes a verified notification storable, whatever it holds: the notification is always acknowledged and stored
- * (ARCHITECTURE.md §8), so what PostgreSQL cannot hold is changed here instead of failing the batch insert it joins:
- * - U+0000 or lone surrogates in any string (key or value): replaced by U+FFFD (jsonb refuses them);
+ * (ARCHITECTURE.md §8), so what PostgreSQL cannot hold is changed here instead of failing the batch insert it joins, or
+ * later the fold, which writes the notification's strings into text and jsonb columns:
+ * - U+0000 or lone surrogates in any string (key or value): replaced by U+FFFD (text and jsonb refuse them);
  * - nesting deeper than MAX_JSON_DEPTH, or text that is not JSON: kept as a JSON string (the first 16 KiB);
  * - a uuid longer than MAX_ID_LENGTH or holding such characters: replaced by `sha256:<hex>` of it (the unique index
  *   on uuid has a row size limit); redeliveries of the same body still dedupe.

@@ -7,7 +7,8 @@ import { truncateText } from '../common/text/storable-text';
 export interface ClaimedEvent {
   id: string;
   accountId: string;
-  payload: unknown;
+  /** The notification's JSON text, as stored at intake. */
+  payloadJson: string;
   intakeProblem: string | null;
 }
 
@@ -40,7 +41,7 @@ export class InboxRepository {
    */
   async claim(tx: EntityManager, limit: number, id?: string): Promise<ClaimedEvent[]> {
     await tx.query('SET LOCAL enable_bitmapscan = off; SET LOCAL enable_sort = off; SET LOCAL enable_seqscan = off');
-    const rows: { id: string; account_id: string; payload: unknown; intake_problem: string | null }[] = await tx.query(
+    const rows: { id: string; account_id: string; payload: string; intake_problem: string | null }[] = await tx.query(
       `SELECT id, account_id, payload, intake_problem FROM inbound_events
         WHERE folded_at IS NULL AND quarantined_at IS NULL AND (fold_after IS NULL OR fold_after <= now())
           AND ($2::bigint IS NULL OR id = $2::bigint)
@@ -48,7 +49,7 @@ export class InboxRepository {
       [limit, id ?? null],
     );
     await tx.query('RESET enable_bitmapscan; RESET enable_sort; RESET enable_seqscan');
-    return rows.map((r) => ({ id: String(r.id), accountId: r.account_id, payload: r.payload, intakeProblem: r.intake_problem }));
+    return rows.map((r) => ({ id: String(r.id), accountId: r.account_id, payloadJson: r.payload, intakeProblem: r.intake_problem }));
   }
 
   async markFolded(tx: EntityManager, ids: string[]): Promise<void> {

@@ -133,7 +133,7 @@ describe('intake: accept what is verified, quarantine what cannot be folded (sim
     expect((await admin.get('/admin/events/quarantined?cursor=abc')).body.error).toMatchObject({ code: 'VALIDATION_FAILED', field: 'cursor' });
 
     // "After an upgrade": the row is now readable (here: repaired in place); refold folds it, the others come back.
-    await stack.db.query(`UPDATE inbound_events SET payload = jsonb_set(payload, '{body,parties,0,direction}', '"Outbound"') WHERE uuid = $1`, [broken[0]!.uuid]);
+    await stack.db.query(`UPDATE inbound_events SET payload = jsonb_set(payload::jsonb, '{body,parties,0,direction}', '"Outbound"')::text WHERE uuid = $1`, [broken[0]!.uuid]);
     const refold = await admin.post('/admin/events/quarantined/refold');
     expect(refold.status).toBe(200);
     expect(refold.body.requeued).toBeGreaterThanOrEqual(3);
@@ -192,5 +192,24 @@ describe('intake: accept what is verified, quarantine what cannot be folded (sim
     expect(stored.filter((r: { quarantined_at: Date | null }) => !r.quarantined_at)).toEqual([]);
     expect(stored.every((r: { quarantine_reason: string }) => r.quarantine_reason.length > 0)).toBe(true);
     expect((await fetchJson(`${stack.app.url}/health`)).status).toBe(200);
+  });
+
+  it('(e) folds the stored text as received; a stored row that is not JSON (written by other means) is quarantined alone', async () => {
+    const call = callBuilder(simAccount, subscriptionId, { customerNumber: DEMO_NUMBERS.jane });
+    call.emit('customer', 'Setup').emit('agent', 'Proceeding');
+    const [setup, proceeding] = call.notifications();
+    // Spacing and key order as a sender may have them: stored as sent, folded from that text.
+    const spaced = JSON.stringify(Object.fromEntries(Object.entries(proceeding!).reverse()), null, 3);
+    expect((await post(setup)).status).toBe(200);
+    expect((await post(spaced)).status).toBe(200);
+    await stack.db.query(`INSERT INTO inbound_events (uuid, account_id, payload) VALUES ('not-json-1', $1, '{"body": ')`, [accountId]);
+    const rows = await settledRows([setup!.uuid, proceeding!.uuid, 'not-json-1']);
+    const byUuid = new Map(rows.map((r: { uuid: string }) => [r.uuid, r]));
+    expect(byUuid.get('not-json-1')).toMatchObject({ quarantined_at: expect.any(Date), quarantine_reason: 'the stored notification is not JSON' });
+    expect(byUuid.get(proceeding!.uuid)).toMatchObject({ folded_at: expect.any(Date), quarantined_at: null });
+    const [{ payload }] = await stack.db.query('SELECT payload FROM inbound_events WHERE uuid = $1', [proceeding!.uuid]);
+    expect(payload).toBe(spaced);
+    const parties = await stack.db.query('SELECT status_code FROM call_parties WHERE account_id = $1 AND telephony_session_id = $2 ORDER BY status_code', [accountId, call.telephonySessionId]);
+    expect(parties.map((p: { status_code: string }) => p.status_code)).toEqual(['Proceeding', 'Setup']);
   });
 });

@@ -10,6 +10,7 @@ import { SharedLimits1765000400000 } from './1765000400000-shared-limits';
 import { RetentionIndexes1765000400001 } from './1765000400001-retention-indexes';
 import { ConsoleSessions1765000500000 } from './1765000500000-console-sessions';
 import { CallLogOpenRecords1765000600000 } from './1765000600000-call-log-open-records';
+import { InboxPayloadText1765000700000 } from './1765000700000-inbox-payload-text';
 
 /** Applied in this order; a migration, once released, is never edited (add a new one). */
 export const MIGRATIONS = [
@@ -25,4 +26,5 @@ export const MIGRATIONS = [
   RetentionIndexes1765000400001,
   ConsoleSessions1765000500000,
   CallLogOpenRecords1765000600000,
+  InboxPayloadText1765000700000,
 ];
