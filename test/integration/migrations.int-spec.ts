@@ -54,4 +54,31 @@ describe('runMigrations (real PostgreSQL)', () => {
       await dataSource.destroy();
     }
   });
+
+  it('turns the inbox\'s jsonb payloads into their JSON text on upgrade', async () => {
+    const sent = '{"uuid": "u-1", "body": {"telephonySessionId": "s-1", "b": 1.50, "a": ["x", null]}}';
+    await runMigrations(db.url);
+    const dataSource = new DataSource(dataSourceOptions(db.url));
+    await dataSource.initialize();
+    try {
+      // Back to the version before: the inbox with a jsonb payload, and a notification stored by it.
+      while ((await appliedMigrations()).includes('InboxPayloadText1765000700000')) await dataSource.undoLastMigration({ transaction: 'each' });
+      const [{ id: accountId }] = await dataSource.query(`INSERT INTO accounts (rc_account_id, hashed_account_id) VALUES ('m-1', 'h') RETURNING id`);
+      await dataSource.query(`INSERT INTO inbound_events (uuid, account_id, payload) VALUES ('u-1', $1, $2::jsonb)`, [accountId, sent]);
+    } finally {
+      await dataSource.destroy();
+    }
+
+    expect(await runMigrations(db.url)).toContain('InboxPayloadText1765000700000');
+    const client = new Client({ connectionString: db.url });
+    await client.connect();
+    try {
+      const { rows } = await client.query<{ payload: unknown; type: string }>(`SELECT payload, pg_typeof(payload)::text AS type FROM inbound_events WHERE uuid = 'u-1'`);
+      expect(rows[0]!.type).toBe('text');
+      expect(typeof rows[0]!.payload).toBe('string');
+      expect(JSON.parse(rows[0]!.payload as string)).toEqual(JSON.parse(sent));
+    } finally {
+      await client.end();
+    }
+  });
 });
