@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { isStorableText, toStorableText, truncateText } from '../common/text/storable-text';
 import { MAX_ID_LENGTH } from '../ringcentral/types';
 
-/** Deeper than any RingCentral notification (about 6 levels) by far; PostgreSQL's jsonb parser (the fold's tables) recurses per level. */
+/** Deeper than any RingCentral notification (about 6 levels) by far: a body nested deeper is kept as text and quarantined. */
 export const MAX_JSON_DEPTH = 64;
 /** How much of an unstorable body's text is kept for the admin to look at. */
 const KEPT_TEXT = 16 * 1024;
